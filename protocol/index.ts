@@ -1,0 +1,10 @@
+export * from './version.ts';
+export * from './topics.ts';
+export * from './decode.ts';
+export * from './freshness.ts';
+export * from './schemas/common.ts';
+export * from './schemas/feeds.ts';
+export * from './schemas/campaign.ts';
+export * from './schemas/screen.ts';
+export * from './rest.ts';
+export { payloadSchemas, jsonSchemaOf, allJsonSchemas, type PayloadName } from './json-schema.ts';

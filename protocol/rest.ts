@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import {
+  IdSchema,
+  IsoDateTime,
+  LanguageSchema,
+  LatLonSchema,
+  ScreenProfileSchema,
+} from './schemas/common.ts';
+import { DisplayHoursSchema, HealthSchema } from './schemas/screen.ts';
+
+/** REST payloads of /api/v1 (request bodies validated by the server, answers typed for clients). */
+
+export const RoleSchema = z.enum(['admin', 'operator', 'technician']);
+export type Role = z.infer<typeof RoleSchema>;
+
+export const SessionRequestSchema = z.object({
+  username: z.string().min(1).max(100),
+  password: z.string().min(1).max(200),
+});
+export const SessionResponseSchema = z.object({ token: z.string(), role: RoleSchema, username: z.string() });
+export type SessionResponse = z.infer<typeof SessionResponseSchema>;
+
+export const FeedSubscriptionsSchema = z.object({
+  transport: z.array(IdSchema).max(20).default([]),
+  parking: z.array(IdSchema).max(50).default([]),
+  water: z.array(IdSchema).max(20).default([]),
+  events: z.array(IdSchema).max(10).default([]),
+});
+
+export const ScreenCreateSchema = z.object({
+  /** Optional explicit id; generated from the name when absent. */
+  id: IdSchema.optional(),
+  name: z.string().min(1).max(200),
+  profile: ScreenProfileSchema,
+  location: LatLonSchema,
+  groups: z.array(IdSchema).max(100).default([]),
+  tags: z.array(z.string().min(1).max(64)).max(100).default([]),
+  languages: z.array(LanguageSchema).min(1).max(10).default(['da', 'en', 'de']),
+  defaultLanguage: LanguageSchema.default('da'),
+  feeds: FeedSubscriptionsSchema.optional(),
+  displayHours: DisplayHoursSchema.nullable().default(null),
+});
+export type ScreenCreate = z.input<typeof ScreenCreateSchema>;
+export const ScreenUpdateSchema = ScreenCreateSchema.omit({ id: true }).partial();
+
+export const ScreenCreatedSchema = z.object({ id: IdSchema, token: z.string() });
+export type ScreenCreated = z.infer<typeof ScreenCreatedSchema>;
+
+export const ScreenViewSchema = z.object({
+  id: IdSchema,
+  name: z.string(),
+  profile: ScreenProfileSchema,
+  location: LatLonSchema,
+  groups: z.array(z.string()),
+  tags: z.array(z.string()),
+  online: z.boolean(),
+  lastSeen: IsoDateTime.nullable(),
+  appVersion: z.string().nullable(),
+  contentVersion: z.string().nullable(),
+  health: HealthSchema.nullable(),
+});
+export type ScreenView = z.infer<typeof ScreenViewSchema>;
+
+export const CommandRequestSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('reload') }),
+  z.object({ type: z.literal('screenshot') }),
+  z.object({ type: z.literal('reboot') }),
+  z.object({ type: z.literal('brightness'), level: z.number().int().min(0).max(100) }),
+  z.object({ type: z.literal('display'), on: z.boolean() }),
+  z.object({ type: z.literal('clear-cache') }),
+  z.object({ type: z.literal('identify'), durationS: z.number().int().min(1).max(600).optional() }),
+]);
+export type CommandRequest = z.infer<typeof CommandRequestSchema>;
+
+export const ErrorResponseSchema = z.object({
+  error: z.string(),
+  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+export type ErrorResponse = z.infer<typeof ErrorResponseSchema>;

@@ -1,0 +1,89 @@
+import { PROTOCOL_VERSION } from './version.ts';
+import { IdSchema } from './schemas/common.ts';
+import type { FeedKind } from './schemas/feeds.ts';
+
+/**
+ * Every MQTT topic of the v1 contract. No other module assembles topic strings:
+ * build them here, and parse incoming topics with parseTopic().
+ */
+const V = PROTOCOL_VERSION;
+
+function id(value: string, what: string): string {
+  const r = IdSchema.safeParse(value);
+  if (!r.success) throw new Error(`invalid ${what} "${value}": ${r.error.issues[0]?.message ?? 'bad id'}`);
+  return value;
+}
+
+export type ScreenChannel = 'config' | 'cmd' | 'cmd/result' | 'status' | 'health' | 'plays';
+export const SCREEN_CHANNELS: readonly ScreenChannel[] = [
+  'config',
+  'cmd',
+  'cmd/result',
+  'status',
+  'health',
+  'plays',
+];
+
+export const topics = {
+  feed: (kind: FeedKind, feedId: string) => `${V}/feeds/${kind}/${id(feedId, `${kind} feed id`)}`,
+  campaign: (campaignId: string) => `${V}/campaigns/${id(campaignId, 'campaign id')}`,
+  screen: (screenId: string, channel: ScreenChannel) =>
+    `${V}/screens/${id(screenId, 'screen id')}/${channel}`,
+  screenConfig: (screenId: string) => topics.screen(screenId, 'config'),
+  screenCmd: (screenId: string) => topics.screen(screenId, 'cmd'),
+  screenCmdResult: (screenId: string) => topics.screen(screenId, 'cmd/result'),
+  screenStatus: (screenId: string) => topics.screen(screenId, 'status'),
+  screenHealth: (screenId: string) => topics.screen(screenId, 'health'),
+  screenPlays: (screenId: string) => topics.screen(screenId, 'plays'),
+} as const;
+
+/** Subscription filters. */
+export const filters = {
+  allFeeds: `${V}/feeds/#`,
+  feedsOfKind: (kind: FeedKind) => `${V}/feeds/${kind}/+`,
+  allCampaigns: `${V}/campaigns/#`,
+  /** What the server listens to from screens. */
+  allScreenChannel: (channel: Exclude<ScreenChannel, 'config' | 'cmd'>) => `${V}/screens/+/${channel}`,
+  allScreens: `${V}/screens/#`,
+} as const;
+
+export type ParsedTopic =
+  | { kind: 'feed'; feed: FeedKind; id: string }
+  | { kind: 'campaign'; id: string }
+  | { kind: 'screen'; screenId: string; channel: ScreenChannel };
+
+const FEED_KINDS = new Set<string>(['transport', 'parking', 'water', 'events']);
+
+/** Parses a concrete topic (no wildcards) of the v1 contract; null for anything else. */
+export function parseTopic(topic: string): ParsedTopic | null {
+  const parts = topic.split('/');
+  if (parts[0] !== V) return null;
+  const valid = (s: string | undefined): s is string => s !== undefined && IdSchema.safeParse(s).success;
+  if (parts[1] === 'feeds' && parts.length === 4 && FEED_KINDS.has(parts[2] ?? '') && valid(parts[3])) {
+    return { kind: 'feed', feed: parts[2] as FeedKind, id: parts[3] };
+  }
+  if (parts[1] === 'campaigns' && parts.length === 3 && valid(parts[2])) {
+    return { kind: 'campaign', id: parts[2] };
+  }
+  if (parts[1] === 'screens' && valid(parts[2])) {
+    const channel = parts.slice(3).join('/');
+    if ((SCREEN_CHANNELS as readonly string[]).includes(channel)) {
+      return { kind: 'screen', screenId: parts[2], channel: channel as ScreenChannel };
+    }
+  }
+  return null;
+}
+
+/** MQTT topic-filter matching (`+` one level, `#` the rest), per MQTT 3.1.1 section 4.7. */
+export function topicMatches(filter: string, topic: string): boolean {
+  if (topic.startsWith('$') && !filter.startsWith('$')) return false;
+  const f = filter.split('/');
+  const t = topic.split('/');
+  for (let i = 0; i < f.length; i++) {
+    const seg = f[i];
+    if (seg === '#') return true;
+    if (i >= t.length) return false;
+    if (seg !== '+' && seg !== t[i]) return false;
+  }
+  return f.length === t.length;
+}
