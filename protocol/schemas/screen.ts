@@ -73,12 +73,24 @@ export const CommandResultSchema = z.object({
 });
 export type CommandResult = z.infer<typeof CommandResultSchema>;
 
+/** Campaigns a screen holds ready to play, as {id, version}; reported in status and health. */
+export const HeldCampaignsSchema = z
+  .array(z.object({ id: IdSchema, version: z.number().int().positive() }))
+  .max(1000);
+export type HeldCampaigns = z.infer<typeof HeldCampaignsSchema>;
+
 /** Retained on v1/screens/{id}/status; the last will carries state "offline". */
 export const StatusSchema = z.object({
   state: z.enum(['online', 'offline']),
   at: IsoDateTime,
   appVersion: z.string().max(50).optional(),
   contentVersion: z.string().max(100).optional(),
+  /**
+   * Optional, additive: the campaigns this screen holds ready to play (manifest received and every
+   * asset downloaded and verified), with their versions. The dashboard's delivery view counts a
+   * screen as having campaign C at version v when this list holds C at version >= v.
+   */
+  campaigns: HeldCampaignsSchema.optional(),
 });
 export type Status = z.infer<typeof StatusSchema>;
 
@@ -110,6 +122,8 @@ export const HealthSchema = z.object({
     )
     .max(200),
   contentVersion: z.string().max(100),
+  /** Optional, additive: the same list as in status, so delivery is seen without a status change. */
+  campaigns: HeldCampaignsSchema.optional(),
   downloads: z.object({
     pending: z.number().int().nonnegative(),
     bytesDone: z.number().nonnegative(),
