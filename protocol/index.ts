@@ -2,6 +2,7 @@ export * from './version.ts';
 export * from './topics.ts';
 export * from './decode.ts';
 export * from './freshness.ts';
+export * from './schedule.ts';
 export * from './schemas/common.ts';
 export * from './schemas/feeds.ts';
 export * from './schemas/campaign.ts';
