@@ -1,0 +1,315 @@
+import { EventEmitter } from 'node:events';
+import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
+import net from 'node:net';
+import type { Duplex } from 'node:stream';
+import tls from 'node:tls';
+import { Aedes, type AuthenticateError, type Client, type PublishPacket } from 'aedes';
+import { WebSocketServer, createWebSocketStream } from 'ws';
+import { MAX_PAYLOAD_BYTES, parseTopic } from '../../protocol/index.ts';
+import type { Bus, MessageHandler, PublishOptions } from '../bus.ts';
+import type { Logger } from '../log.ts';
+import { mqttAuthFailures, mqttClients, mqttDenied } from '../metrics.ts';
+import {
+  type Identity,
+  PUBLIC_USERNAME,
+  canPublish,
+  canSubscribe,
+  clientIdAllowed,
+  identityLabel,
+  isScreenUsername,
+} from './acl.ts';
+import { checkScreenPublish, countInvalid } from './validate.ts';
+
+/** Checks a screen's device token; supplied by the store (tokens are kept only as hashes). */
+export type AuthenticateScreen = (screenId: string, token: string) => Promise<boolean>;
+
+export interface EmbeddedBrokerOptions {
+  authenticateScreen: AuthenticateScreen;
+  log: Logger;
+  host?: string;
+  /** MQTT over TCP; 0 = any free port. */
+  mqttPort: number;
+  /** mqtts, when a certificate and key are given. */
+  tls?: { cert: string | Buffer; key: string | Buffer; port: number } | null;
+  /** Largest keepalive (s) a client may ask for; 0 = no limit. */
+  keepaliveLimitS?: number;
+  /** Reserved username of the server's own identity (never a screen). */
+  serverUsername?: string;
+}
+
+export interface BrokerEvents {
+  /** A screen's connection was accepted (one screen may hold several client ids `{id}:{suffix}`). */
+  screenConnected: [screenId: string, clientId: string];
+  /** A screen's connection ended: DISCONNECT, socket death or keepalive timeout (1.5 x keepalive). */
+  screenDisconnected: [screenId: string, clientId: string];
+}
+
+export interface EmbeddedBroker {
+  readonly aedes: Aedes;
+  /** The server's own pipe: publishes straight into aedes, no socket. */
+  readonly bus: Bus;
+  readonly mqttPort: number;
+  readonly mqttsPort: number | null;
+  readonly events: EventEmitter<BrokerEvents>;
+  /** Serves MQTT over WebSocket at `path` on this HTTP(S) server. */
+  attachWebSocket(server: HttpServer | HttpsServer, path?: string): void;
+  /** Number of live connections per screen id. */
+  connectedScreens(): ReadonlyMap<string, number>;
+  close(): Promise<void>;
+}
+
+function authError(message: string, returnCode: number): AuthenticateError {
+  return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
+}
+
+/** RC 5 ("not authorised"), what Mosquitto answers for bad credentials in MQTT 3.1.1 too. */
+const NOT_AUTHORIZED = 5;
+const SERVER_UNAVAILABLE = 3;
+
+export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
+  const log = opts.log;
+  const serverUsername = opts.serverUsername ?? 'stander-server';
+  const identities = new WeakMap<Client, Identity>();
+  /** Packets authorized but invalid: acknowledged to the sender, delivered to nobody. */
+  const dropped = new WeakSet<object>();
+  const events = new EventEmitter<BrokerEvents>();
+  const screenConnections = new Map<string, number>();
+  const sockets = new Set<Duplex>();
+
+  const aedes = await Aedes.createBroker({
+    keepaliveLimit: opts.keepaliveLimitS ?? 0,
+    heartbeatInterval: 60_000,
+    drainTimeout: 30_000,
+    maxClientsIdLength: 128,
+    maxTopicLevels: 16,
+  });
+
+  // Drop what authorizePublish marked as invalid. aedes has no "accept but discard" answer for a
+  // publish (an error closes the connection), so the packet is acknowledged and then not routed.
+  const routePublish = aedes.publish.bind(aedes) as unknown as (
+    packet: PublishPacket,
+    client: Client | null,
+    done: (err?: Error | null) => void,
+  ) => void;
+  (aedes as unknown as { publish: typeof routePublish }).publish = (packet, client, done) => {
+    if (typeof client === 'function') return routePublish(packet, null, client);
+    if (dropped.has(packet)) return done?.(null);
+    return routePublish(packet, client, done);
+  };
+
+  aedes.authenticate = (client, username, password, done) => {
+    const clientId = client.id;
+    const refuse = (reason: string, message: string) => {
+      mqttAuthFailures.inc({ reason });
+      log.warn({ clientId, username, reason }, `mqtt connection refused: ${message}`);
+      done(authError(message, NOT_AUTHORIZED), false);
+    };
+    if (username === undefined || username === '') return refuse('no-username', 'no username');
+    if (!clientIdAllowed(username, clientId)) {
+      return refuse('client-id', `client id must be "${username}" or "${username}:..."`);
+    }
+    if (username === PUBLIC_USERNAME) {
+      if (password && password.length > 0)
+        return refuse('public-password', 'public identity has no password');
+      if (!client.req) return refuse('public-transport', 'public identity is WebSocket only');
+      identities.set(client, { kind: 'public' });
+      return done(null, true);
+    }
+    if (!isScreenUsername(username, serverUsername)) return refuse('username', 'unknown user');
+    const token = password ? Buffer.from(password).toString('utf8') : '';
+    if (token === '') return refuse('no-password', 'no password');
+    opts.authenticateScreen(username, token).then(
+      (ok) => {
+        if (!ok) return refuse('bad-credentials', 'bad screen id or token');
+        identities.set(client, { kind: 'screen', screenId: username });
+        done(null, true);
+      },
+      (err: unknown) => {
+        log.error({ err, clientId }, 'screen authentication failed');
+        mqttAuthFailures.inc({ reason: 'error' });
+        done(authError('authentication unavailable', SERVER_UNAVAILABLE), false);
+      },
+    );
+  };
+
+  aedes.authorizeSubscribe = (client, sub, done) => {
+    const identity = identities.get(client);
+    if (identity && canSubscribe(identity, sub.topic)) return done(null, sub);
+    mqttDenied.inc({ action: 'subscribe', identity: identity ? identityLabel(identity) : 'unknown' });
+    log.warn({ clientId: client.id, filter: sub.topic }, 'mqtt subscription refused');
+    done(null, null); // SUBACK 0x80 for this filter; the connection stays
+  };
+
+  aedes.authorizePublish = (client, packet, done) => {
+    const identity = client ? identities.get(client) : undefined;
+    // A will published after its client is gone (client null) is checked as a status of its topic's screen.
+    const effective: Identity | undefined =
+      identity ?? (client === null ? willIdentity(packet.topic) : undefined);
+    if (!effective || !canPublish(effective, packet.topic)) {
+      mqttDenied.inc({ action: 'publish', identity: effective ? identityLabel(effective) : 'unknown' });
+      log.warn({ clientId: client?.id, topic: packet.topic }, 'mqtt publish refused');
+      return done(new Error(`not authorized to publish on ${packet.topic}`));
+    }
+    if (effective.kind === 'screen') {
+      const check = checkScreenPublish(packet.topic, packet.payload as Buffer);
+      if (!check.ok) {
+        countInvalid(check.kind, check.reason);
+        log.warn(
+          { clientId: client?.id, topic: packet.topic, error: check.error },
+          'invalid message dropped',
+        );
+        dropped.add(packet);
+        return done(null);
+      }
+      // Only status is retained; a retained health/plays/result would just fill the broker's store.
+      if (check.channel !== 'status') packet.retain = false;
+    }
+    done(null);
+  };
+
+  aedes.on('clientReady', (client) => {
+    const identity = identities.get(client);
+    if (!identity) return;
+    mqttClients.inc({ identity: identityLabel(identity) });
+    if (identity.kind === 'screen') {
+      screenConnections.set(identity.screenId, (screenConnections.get(identity.screenId) ?? 0) + 1);
+      events.emit('screenConnected', identity.screenId, client.id);
+    }
+  });
+  aedes.on('clientDisconnect', (client) => {
+    const identity = identities.get(client);
+    if (!identity) return;
+    mqttClients.dec({ identity: identityLabel(identity) });
+    if (identity.kind === 'screen') {
+      const n = (screenConnections.get(identity.screenId) ?? 1) - 1;
+      if (n <= 0) screenConnections.delete(identity.screenId);
+      else screenConnections.set(identity.screenId, n);
+      events.emit('screenDisconnected', identity.screenId, client.id);
+    }
+  });
+  aedes.on('keepaliveTimeout', (client) => log.info({ clientId: client.id }, 'mqtt keepalive timeout'));
+  aedes.on('clientError', (client, err) =>
+    log.debug({ clientId: client.id, err: err.message }, 'mqtt client error'),
+  );
+  aedes.on('connectionError', (client, err) =>
+    log.debug({ clientId: client.id, err: err.message }, 'mqtt connection error'),
+  );
+
+  const track = (s: Duplex) => {
+    sockets.add(s);
+    s.once('close', () => sockets.delete(s));
+  };
+  const handle = (s: Duplex) => {
+    track(s);
+    aedes.handle(s);
+  };
+
+  const host = opts.host ?? '0.0.0.0';
+  const tcp = net.createServer(handle);
+  const mqttPort = await listen(tcp, opts.mqttPort, host);
+  let tlsServer: tls.Server | null = null;
+  let mqttsPort: number | null = null;
+  if (opts.tls) {
+    tlsServer = tls.createServer({ cert: opts.tls.cert, key: opts.tls.key }, handle);
+    mqttsPort = await listen(tlsServer, opts.tls.port, host);
+  }
+
+  const wssList: WebSocketServer[] = [];
+  const attachWebSocket = (server: HttpServer | HttpsServer, path = '/mqtt') => {
+    const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES + 64 * 1024 });
+    wssList.push(wss);
+    server.on('upgrade', (req, socket, head) => {
+      const pathname = new URL(req.url ?? '/', 'http://x').pathname;
+      if (pathname !== path) {
+        // Leave other paths to other upgrade handlers; with none, close instead of hanging.
+        if (server.listenerCount('upgrade') === 1) socket.destroy();
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        const stream = createWebSocketStream(ws);
+        stream.on('error', () => stream.destroy());
+        track(stream);
+        aedes.handle(stream, req);
+      });
+    });
+  };
+
+  const bus: Bus = {
+    publish(topic: string, payload: Buffer | string, o: PublishOptions): Promise<void> {
+      return new Promise((resolve, reject) => {
+        aedes.publish(
+          {
+            cmd: 'publish',
+            topic,
+            payload: typeof payload === 'string' ? Buffer.from(payload) : payload,
+            qos: o.qos,
+            retain: o.retain,
+            dup: false,
+          },
+          (err) => (err ? reject(err) : resolve()),
+        );
+      });
+    },
+    subscribe(filter: string, handler: MessageHandler): Promise<() => void> {
+      const deliver = (packet: { topic: string; payload: Buffer | string }, cb: () => void) => {
+        try {
+          handler(
+            packet.topic,
+            Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload),
+          );
+        } catch (err) {
+          log.error({ err, topic: packet.topic }, 'bus handler threw');
+        }
+        cb();
+      };
+      return new Promise((resolve) => {
+        aedes.subscribe(filter, deliver, () =>
+          resolve(() => aedes.unsubscribe(filter, deliver, () => undefined)),
+        );
+      });
+    },
+  };
+
+  let closed = false;
+  return {
+    aedes,
+    bus,
+    mqttPort,
+    mqttsPort,
+    events,
+    attachWebSocket,
+    connectedScreens: () => screenConnections,
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const w of wssList) w.close();
+      await new Promise<void>((r) => aedes.close(() => r()));
+      for (const s of sockets) s.destroy();
+      await Promise.all([closeServer(tcp), tlsServer ? closeServer(tlsServer) : Promise.resolve()]);
+    },
+  };
+}
+
+/** The identity a leftover will is checked against: the screen named in its own status topic. */
+function willIdentity(topic: string): Identity | undefined {
+  const parsed = parseTopic(topic);
+  return parsed?.kind === 'screen' && parsed.channel === 'status'
+    ? { kind: 'screen', screenId: parsed.screenId }
+    : undefined;
+}
+
+function listen(server: net.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const addr = server.address();
+      resolve(typeof addr === 'object' && addr ? addr.port : port);
+    });
+  });
+}
+
+function closeServer(server: net.Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}
