@@ -1,36 +1,29 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
-import {
-  type Campaign,
-  type CampaignInputSchema,
-  type CommandResult,
-  describeZodError,
-  type Health,
-  type Role,
-  type ScreenCreateSchema,
-  type ScreenUpdateSchema,
+import type {
+  Campaign,
+  CampaignInputSchema,
+  CommandResult,
+  Health,
+  Role,
+  ScreenCreateSchema,
+  ScreenUpdateSchema,
 } from '../../protocol/index.ts';
-import type { Logger } from '../log.ts';
 import type { DocumentStore } from './core.ts';
-import { acquireDirLock, appendDurably, DurableJsonFile, StoreFileError } from './durable-file.ts';
+import { appendDurably } from './durable-file.ts';
 import type { HealthSample, HealthHistory } from './health-history.ts';
 import { uniqueId } from './ids.ts';
-import { MigrationError, migrate } from './migrations.ts';
 import { hashSecret, PASSWORD_COST, randomSecret, TOKEN_COST, verifySecret } from './passwords.ts';
-import {
-  type AuditEntry,
-  type CampaignRecord,
-  type CampaignTombstone,
-  type CommandRecord,
-  type ContentRecord,
-  type Database,
-  DatabaseSchema,
-  emptyDatabase,
-  type GroupRecord,
-  type ScreenRecord,
-  type UserRecord,
+import type {
+  AuditEntry,
+  CampaignRecord,
+  CampaignTombstone,
+  CommandRecord,
+  ContentRecord,
+  GroupRecord,
+  ScreenRecord,
+  UserRecord,
 } from './schema.ts';
 
 export type ScreenInput = z.output<typeof ScreenCreateSchema>;
