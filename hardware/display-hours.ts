@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { isDisplayOnAt, SCREEN_TIME_ZONE } from '../protocol/schedule.ts';
 
 /**
  * Display hours: the screen is dark outside its configured on/off times (Europe/Copenhagen local
@@ -11,7 +12,7 @@ export interface DisplayHoursSpec {
   off: string;
 }
 
-export const DEFAULT_ZONE = 'Europe/Copenhagen';
+export const DEFAULT_ZONE = SCREEN_TIME_ZONE;
 
 function minutesOf(clock: string): number {
   const m = /^(\d{1,2}):(\d{2})$/.exec(clock);
@@ -22,26 +23,22 @@ function minutesOf(clock: string): number {
   return h * 60 + min;
 }
 
-/** Whether the display should be on at `at`; null hours means always on. */
-export function displayOnAt(hours: DisplayHoursSpec | null, at: Date, zone = DEFAULT_ZONE): boolean {
+/**
+ * Whether the display should be on at `at`; null hours means always on. Validates the clock times, then
+ * asks protocol/schedule.ts, the same function the dashboard uses, so both always agree.
+ */
+export function displayOnAt(hours: DisplayHoursSpec | null, at: Date): boolean {
   if (!hours) return true;
-  const on = minutesOf(hours.on) % 1440;
-  const off = minutesOf(hours.off) % 1440;
-  if (on === off) return true;
-  const local = DateTime.fromJSDate(at, { zone });
-  const now = local.hour * 60 + local.minute;
-  return on < off ? now >= on && now < off : now >= on || now < off;
+  minutesOf(hours.on);
+  minutesOf(hours.off);
+  return isDisplayOnAt(hours, at);
 }
 
 /** The next instant after `at` when displayOnAt changes, or null when it never does. */
-export function nextDisplayChange(
-  hours: DisplayHoursSpec | null,
-  at: Date,
-  zone = DEFAULT_ZONE,
-): Date | null {
+export function nextDisplayChange(hours: DisplayHoursSpec | null, at: Date): Date | null {
   if (!hours || minutesOf(hours.on) % 1440 === minutesOf(hours.off) % 1440) return null;
-  const current = displayOnAt(hours, at, zone);
-  const local = DateTime.fromJSDate(at, { zone });
+  const current = displayOnAt(hours, at);
+  const local = DateTime.fromJSDate(at, { zone: DEFAULT_ZONE });
   // Try both boundaries today, tomorrow and the day after (covers DST gaps), earliest first.
   const candidates: DateTime[] = [];
   for (let day = 0; day <= 2; day++) {
@@ -57,7 +54,7 @@ export function nextDisplayChange(
   candidates.sort((a, b) => a.toMillis() - b.toMillis());
   for (const t of candidates) {
     const d = t.toJSDate();
-    if (displayOnAt(hours, d, zone) !== current) return d;
+    if (displayOnAt(hours, d) !== current) return d;
   }
   return null;
 }
@@ -65,7 +62,6 @@ export function nextDisplayChange(
 export interface DisplayHoursSchedulerOptions {
   apply: (on: boolean, reason: 'schedule' | 'override-ended') => void | Promise<void>;
   now?: () => Date;
-  zone?: string;
   /** Re-check period; the scheduler re-evaluates rather than sleeping until the change, so clock jumps and DST are safe. */
   checkEveryMs?: number;
 }
@@ -83,7 +79,6 @@ export class DisplayHoursScheduler {
     this.opts = {
       apply: opts.apply,
       now: opts.now ?? (() => new Date()),
-      zone: opts.zone ?? DEFAULT_ZONE,
       checkEveryMs: opts.checkEveryMs ?? 30_000,
     };
   }
@@ -97,14 +92,14 @@ export class DisplayHoursScheduler {
 
   /** A manual on/off (the display command) that holds until the schedule next changes by itself. */
   overrideUntilNextChange(on: boolean): void {
-    this.override = { on, until: nextDisplayChange(this.hours, this.opts.now(), this.opts.zone) };
+    this.override = { on, until: nextDisplayChange(this.hours, this.opts.now()) };
   }
 
   /** What the display should be now, honouring an active override. */
   desired(): boolean {
     const now = this.opts.now();
     if (this.override && (this.override.until === null || now < this.override.until)) return this.override.on;
-    return displayOnAt(this.hours, now, this.opts.zone);
+    return displayOnAt(this.hours, now);
   }
 
   start(): void {
@@ -132,7 +127,7 @@ export class DisplayHoursScheduler {
         return;
       }
     }
-    const on = displayOnAt(this.hours, now, this.opts.zone);
+    const on = displayOnAt(this.hours, now);
     if (on === this.lastScheduled) return;
     this.lastScheduled = on;
     void this.opts.apply(on, reason);
