@@ -9,3 +9,4 @@ export * from './schemas/campaign.ts';
 export * from './schemas/screen.ts';
 export * from './rest.ts';
 export { payloadSchemas, jsonSchemaOf, allJsonSchemas, type PayloadName } from './json-schema.ts';
+export * from './rest-api.ts';

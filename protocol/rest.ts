@@ -41,7 +41,30 @@ export const ScreenCreateSchema = z.object({
   displayHours: DisplayHoursSchema.nullable().default(null),
 });
 export type ScreenCreate = z.input<typeof ScreenCreateSchema>;
-export const ScreenUpdateSchema = ScreenCreateSchema.omit({ id: true }).partial();
+/**
+ * PUT /api/v1/screens/{id}: only the fields given change. Built without the create defaults (in zod 4
+ * a default inside .partial() still fills absent keys, which would reset groups, languages, ...).
+ */
+export const ScreenUpdateSchema = z
+  .object({
+    name: z.string().min(1).max(200),
+    profile: ScreenProfileSchema,
+    location: LatLonSchema,
+    groups: z.array(IdSchema).max(100),
+    tags: z.array(z.string().min(1).max(64)).max(100),
+    languages: z.array(LanguageSchema).min(1).max(10),
+    defaultLanguage: LanguageSchema,
+    feeds: z.object({
+      transport: z.array(IdSchema).max(20),
+      parking: z.array(IdSchema).max(50),
+      water: z.array(IdSchema).max(20),
+      events: z.array(IdSchema).max(10),
+    }),
+    displayHours: DisplayHoursSchema.nullable(),
+  })
+  .partial()
+  .strict();
+export type ScreenUpdate = z.input<typeof ScreenUpdateSchema>;
 
 export const ScreenCreatedSchema = z.object({ id: IdSchema, token: z.string() });
 export type ScreenCreated = z.infer<typeof ScreenCreatedSchema>;

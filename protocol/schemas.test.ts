@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { type PayloadName, payloadSchemas } from './json-schema.ts';
 import { samplePayloads } from './samples.ts';
-import { CampaignInputSchema, COMMAND_TYPES, CommandSchema, ScreenCreateSchema } from './index.ts';
+import {
+  CampaignInputSchema,
+  COMMAND_TYPES,
+  CommandSchema,
+  ScreenCreateSchema,
+  ScreenUpdateSchema,
+} from './index.ts';
 
 type Sample = Record<string, unknown>;
 type Mutation = [description: string, mutate: (s: Sample) => void, path: string];
@@ -159,5 +165,12 @@ describe('payload schemas', () => {
         id,
       ).toBe(false);
     }
+  });
+
+  it('screen update body changes only what it names and refuses unknown fields', () => {
+    expect(ScreenUpdateSchema.parse({ name: 'B' })).toEqual({ name: 'B' });
+    expect(ScreenUpdateSchema.parse({})).toEqual({});
+    expect(ScreenUpdateSchema.safeParse({ id: 'other' }).success).toBe(false);
+    expect(ScreenUpdateSchema.safeParse({ languages: [] }).success).toBe(false);
   });
 });
