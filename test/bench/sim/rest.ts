@@ -1,0 +1,89 @@
+import {
+  type CampaignInput,
+  type ScreenCreate,
+  ScreenCreatedSchema,
+  SessionResponseSchema,
+} from '../../../protocol/index.ts';
+import type { ScreenIdentity } from './screen.ts';
+
+/** A small typed client of the control server's REST API, as an operator's script would use it. */
+export class RestClient {
+  private token: string | null = null;
+
+  constructor(readonly baseUrl: string) {}
+
+  private async call(method: string, path: string, body?: unknown): Promise<Response> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    return fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers,
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+  }
+
+  async json<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    expect = [200, 201, 202],
+  ): Promise<T> {
+    const res = await this.call(method, path, body);
+    const text = await res.text();
+    if (!expect.includes(res.status))
+      throw new Error(`${method} ${path} -> ${res.status}: ${text.slice(0, 300)}`);
+    return (text ? JSON.parse(text) : null) as T;
+  }
+
+  async login(username: string, password: string): Promise<void> {
+    const r = SessionResponseSchema.parse(await this.json('POST', '/api/v1/session', { username, password }));
+    this.token = r.token;
+  }
+
+  async createScreen(body: ScreenCreate): Promise<ScreenIdentity> {
+    const r = ScreenCreatedSchema.parse(await this.json('POST', '/api/v1/screens', body));
+    return { id: r.id, token: r.token };
+  }
+
+  /** Provisions `n` screens with `concurrency` requests in flight; returns them and the time taken. */
+  async createScreens(
+    n: number,
+    make: (i: number) => ScreenCreate,
+    concurrency = 16,
+  ): Promise<{ screens: ScreenIdentity[]; ms: number }> {
+    const t0 = performance.now();
+    const out: ScreenIdentity[] = new Array(n);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(n, concurrency) }, async () => {
+        while (next < n) {
+          const i = next++;
+          out[i] = await this.createScreen(make(i));
+        }
+      }),
+    );
+    return { screens: out, ms: performance.now() - t0 };
+  }
+
+  async postCampaign(body: CampaignInput): Promise<string> {
+    const r = await this.json<{ id: string }>('POST', '/api/v1/campaigns', body, [201]);
+    return r.id;
+  }
+
+  async putCampaign(id: string, body: CampaignInput): Promise<void> {
+    await this.json('PUT', `/api/v1/campaigns/${encodeURIComponent(id)}`, body, [200]);
+  }
+
+  async deleteCampaign(id: string): Promise<void> {
+    await this.json('DELETE', `/api/v1/campaigns/${encodeURIComponent(id)}`, undefined, [204]);
+  }
+
+  async screen(id: string): Promise<{ online: boolean; lastSeen: string | null }> {
+    return this.json('GET', `/api/v1/screens/${encodeURIComponent(id)}`);
+  }
+
+  async updateScreen(id: string, body: Partial<ScreenCreate>): Promise<void> {
+    await this.json('PUT', `/api/v1/screens/${encodeURIComponent(id)}`, body, [200]);
+  }
+}

@@ -1,0 +1,215 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  type CampaignInput,
+  CampaignSchema,
+  type ScreenCreate,
+  encodePayload,
+  topics,
+} from '../../../protocol/index.ts';
+import { type MosquittoHandle, mosquittoPub, startMosquitto } from './mosquitto.ts';
+import { RestClient } from './rest.ts';
+import type { ScreenIdentity } from './screen.ts';
+import { ServerProcess } from './server-process.ts';
+
+export const SERVER_SOURCE = new URL('../../../control-server/server.ts', import.meta.url);
+
+/** True once the control server (helper A's startServer) exists in this checkout. */
+export function serverAvailable(): boolean {
+  return existsSync(SERVER_SOURCE);
+}
+
+export type TargetKind = 'mosquitto' | 'embedded' | 'external';
+
+export interface PushOutcome {
+  campaignId: string;
+  version: number;
+  /** Absolute ms just before the push started. */
+  t0: number;
+}
+
+/** Something the simulated fleet connects to, that can push a campaign to every screen. */
+export interface Target {
+  kind: TargetKind;
+  host: string;
+  port: number;
+  screens: ScreenIdentity[];
+  /** Provisioning time per screen (REST), ms; null for the anonymous baseline. */
+  provisionMsPerScreen: number | null;
+  server: ServerProcess | null;
+  rest: RestClient | null;
+  push(input: CampaignInput, n: number): Promise<PushOutcome>;
+  stop(): Promise<void>;
+}
+
+const now = (): number => performance.timeOrigin + performance.now();
+
+export function benchScreenId(i: number): string {
+  return `sim-${String(i).padStart(5, '0')}`;
+}
+
+/** A realistic fleet mix: mostly parking posts and info-screens, some street kiosks, in Aarhus. */
+export function screenBody(i: number): ScreenCreate {
+  const profiles = ['parking-post', 'info-screen', 'street-kiosk', 'parking-post'] as const;
+  return {
+    id: benchScreenId(i),
+    name: `Bench screen ${i}`,
+    profile: profiles[i % profiles.length] ?? 'parking-post',
+    location: { lat: 56.15 + ((i % 100) - 50) * 0.0005, lon: 10.2 + (Math.floor(i / 100) % 100) * 0.0005 },
+    groups: [`district-${i % 10}`],
+    tags: i % 3 === 0 ? ['harbour'] : ['centre'],
+  };
+}
+
+/** The campaign every push benchmark sends: an emergency notice in three languages. */
+export function benchCampaign(n: number): CampaignInput {
+  return {
+    name: `Bench emergency ${n}`,
+    priority: 'emergency',
+    target: { all: true },
+    slides: [
+      {
+        kind: 'text',
+        title: { da: 'Stormvarsel', en: 'Storm warning', de: 'Sturmwarnung' },
+        body: {
+          da: 'Hold dig væk fra havnefronten indtil kl. 18. Følg politiets anvisninger.',
+          en: 'Keep away from the harbour front until 18:00. Follow police instructions.',
+          de: 'Halten Sie sich bis 18 Uhr von der Hafenfront fern. Folgen Sie den Anweisungen der Polizei.',
+        },
+        durationS: 20,
+      },
+    ],
+  };
+}
+
+export async function startBaseline(count: number): Promise<Target> {
+  const m = await startMosquitto();
+  const dir = m.dir;
+  return {
+    kind: 'mosquitto',
+    host: '127.0.0.1',
+    port: m.port,
+    screens: Array.from({ length: count }, (_, i) => ({ id: benchScreenId(i) })),
+    provisionMsPerScreen: null,
+    server: null,
+    rest: null,
+    async push(input, n) {
+      // The same message the server would put on the wire, published by the reference CLI client.
+      const campaignId = `bench-${n}-${randomBytes(3).toString('hex')}`;
+      const payload = encodePayload(CampaignSchema, {
+        ...input,
+        id: campaignId,
+        version: 1,
+        updatedAt: new Date().toISOString(),
+      });
+      const file = path.join(dir, `campaign-${n}.json`);
+      await writeFile(file, payload);
+      const t0 = now();
+      await mosquittoPub({ port: m.port, topic: topics.campaign(campaignId), file, qos: 1, retain: true });
+      return { campaignId, version: 1, t0 };
+    },
+    stop: () => m.stop(),
+  };
+}
+
+export interface ServerTargetOptions {
+  count: number;
+  external: boolean;
+  log: (line: string) => void;
+  nodeFlags?: string[];
+  env?: Record<string, string>;
+  options?: Record<string, unknown>;
+  /** REST requests in flight while provisioning. */
+  provisionConcurrency?: number;
+}
+
+async function externalBroker(
+  dataDir: string,
+): Promise<{ m: MosquittoHandle; options: Record<string, unknown> }> {
+  const dir = path.join(dataDir, 'mosquitto');
+  const password = randomBytes(18).toString('base64url');
+  const { mkdir } = await import('node:fs/promises');
+  await mkdir(dir, { recursive: true });
+  const files = (await import('../../../control-server/broker/mosquitto-files.ts')) as {
+    writeMosquittoFiles: (o: {
+      dir: string;
+      serverUsername: string;
+      serverPassword: string;
+      screens: { username: string; hash: string }[];
+    }) => Promise<{ passwordFile: string; aclFile: string }>;
+  };
+  const { passwordFile, aclFile } = await files.writeMosquittoFiles({
+    dir,
+    serverUsername: 'stander-server',
+    serverPassword: password,
+    screens: [],
+  });
+  const pidFile = path.join(dir, 'mosquitto.pid');
+  const m = await startMosquitto({
+    anonymous: false,
+    extraConf: [`password_file ${passwordFile}`, `acl_file ${aclFile}`, `pid_file ${pidFile}`],
+  });
+  return {
+    m,
+    // The server keeps these two files in step with its screens and SIGHUPs Mosquitto (pid file).
+    options: {
+      brokerUsername: 'stander-server',
+      brokerPassword: password,
+      mosquitto: { dir, pidFile, reloadCommand: null },
+    },
+  };
+}
+
+/** Starts the control server (embedded broker, or external Mosquitto) and provisions `count` screens. */
+export async function startServerTarget(o: ServerTargetOptions): Promise<Target> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'stander-bench-data-'));
+  const adminPassword = randomBytes(12).toString('base64url');
+  let broker: { m: MosquittoHandle; options: Record<string, unknown> } | null = null;
+  let server: ServerProcess | null = null;
+  try {
+    if (o.external) broker = await externalBroker(dataDir);
+    server = await ServerProcess.start({
+      dataDir,
+      adminPassword,
+      ...(broker ? { brokerUrl: broker.m.url } : {}),
+      ...(o.env ? { env: o.env } : {}),
+      options: { ...(broker?.options ?? {}), ...(o.options ?? {}) },
+      ...(o.nodeFlags ? { nodeFlags: o.nodeFlags } : {}),
+    });
+    const rest = new RestClient(server.httpUrl);
+    await rest.login('admin', adminPassword);
+    o.log(`  provisioning ${o.count} screens over REST...`);
+    const { screens, ms } = await rest.createScreens(o.count, screenBody, o.provisionConcurrency ?? 16);
+    o.log(`  provisioned in ${Math.round(ms)} ms (${(ms / Math.max(1, o.count)).toFixed(2)} ms/screen)`);
+    const port = broker ? broker.m.port : (server.mqttPort ?? 0);
+    const srv = server;
+    const brk = broker;
+    return {
+      kind: o.external ? 'external' : 'embedded',
+      host: '127.0.0.1',
+      port,
+      screens,
+      provisionMsPerScreen: ms / Math.max(1, o.count),
+      server: srv,
+      rest,
+      async push(input) {
+        const t0 = now();
+        const campaignId = await rest.postCampaign(input);
+        return { campaignId, version: 1, t0 };
+      },
+      async stop() {
+        await srv.stop();
+        await brk?.m.stop();
+        await rm(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (e) {
+    await server?.kill();
+    await broker?.m.stop();
+    await rm(dataDir, { recursive: true, force: true });
+    throw e;
+  }
+}
