@@ -46,6 +46,9 @@ describe.skipIf(!chromiumPath)('browser shell with real Chromium', () => {
     expect(await shell.page!.locator('[data-view]').textContent()).toBe('Hello');
     expect(shell.rendererState).toBe('ok');
     expect(reports.at(-1)).toMatchObject({ state: 'ok', restarts: 0 });
+    const png = await shell.takeScreenshot();
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(png.length).toBeGreaterThan(1000);
   });
 
   it('reloads a crashed renderer and reports the crash and the restart', async () => {

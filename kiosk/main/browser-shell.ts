@@ -11,6 +11,7 @@ import {
   type RunningChromium,
   stopChromium,
 } from './chromium-process.ts';
+import type { ShellPort } from '../agent/shell-port.ts';
 import { RendererHealth, type RendererReporter, sameOrigin } from './renderer-health.ts';
 
 /**
@@ -37,7 +38,7 @@ export interface BrowserShellOptions {
   log?: Logger;
 }
 
-export class BrowserShell {
+export class BrowserShell implements ShellPort {
   readonly origin: string;
   private readonly opts: BrowserShellOptions;
   private readonly health: RendererHealth;
@@ -78,6 +79,13 @@ export class BrowserShell {
   }
   get pid(): number | undefined {
     return this.running?.child.pid;
+  }
+
+  /** A PNG of what the app window shows now (the agent's screenshot command). */
+  async takeScreenshot(): Promise<Buffer> {
+    const page = this.appPage;
+    if (!page || page.isClosed()) throw new Error('no app window (chromium is restarting)');
+    return page.screenshot({ type: 'png', timeout: 15_000 });
   }
 
   /** Launches Chromium; resolves once the app page is loaded and watched. */
@@ -220,6 +228,7 @@ export class BrowserShell {
     const probe = page
       .evaluate(() => {
         const b = document.body;
+        // biome-ignore lint/performance/useDomNodeTextContent: rendered text is the point; hidden text is not on screen
         return b ? b.innerText.trim().length + b.querySelectorAll('*').length : 0;
       })
       .catch(() => -1);

@@ -1,15 +1,9 @@
 import type { Health } from '../../protocol/index.ts';
+import type { RendererReport } from '../agent/shell-port.ts';
 
+export type { RendererReport };
 /** What a shell tells the agent about its renderer; lands in the health report's `renderer`. */
 export type RendererState = Health['renderer']['state'];
-
-export interface RendererReport {
-  state: RendererState;
-  /** Renderer recoveries since start: reloads after a crash, hang or blank screen, and browser restarts. */
-  restarts: number;
-  reason?: string;
-  at: string;
-}
 
 export type RendererReporter = (report: RendererReport) => void;
 
@@ -41,12 +35,8 @@ export class RendererHealth {
   }
 
   private emit(reason?: string): void {
-    this.report({
-      state: this.stateNow,
-      restarts: this.restartCount,
-      at: new Date().toISOString(),
-      ...(reason ? { reason } : {}),
-    });
+    // restarts counts recoveries: reloads after a crash, hang or blank screen, and browser restarts
+    this.report({ state: this.stateNow, restarts: this.restartCount, ...(reason ? { reason } : {}) });
   }
 }
 
