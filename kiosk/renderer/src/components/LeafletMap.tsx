@@ -1,0 +1,166 @@
+import L from 'leaflet';
+import 'leaflet/dist/leaflet.css';
+import { useEffect, useRef } from 'react';
+import landRaw from '../../../../content/map/copenhagen-land.geojson?raw';
+
+export interface MapPoint {
+  id: string;
+  kind: 'stop' | 'bath' | 'parking' | 'venue' | 'event';
+  lat: number;
+  lon: number;
+  /** Accessible name of the marker ("Stop: Rådhuspladsen"). */
+  label: string;
+  /** Short glyph shown in the marker (a letter), with the kind's shape and colour. */
+  glyph: string;
+}
+
+let land: GeoJSON.GeoJsonObject | null = null;
+function landData(): GeoJSON.GeoJsonObject {
+  land ??= JSON.parse(landRaw) as GeoJSON.GeoJsonObject;
+  return land;
+}
+
+const BOUNDS = L.latLngBounds([55.55, 12.35], [55.8, 12.75]);
+
+/**
+ * Leaflet over the bundled offline land polygons (no tiles fetched). One map instance per mount,
+ * removed on unmount; markers are divIcons (no image assets), focusable with role=button.
+ */
+export function LeafletMap({
+  center,
+  zoom = 14,
+  points,
+  here,
+  hereLabel,
+  attribution,
+  interactive = true,
+  selectedId = null,
+  onPick,
+  className = '',
+  label,
+  zoomLabels,
+}: {
+  center: { lat: number; lon: number };
+  zoom?: number;
+  points: MapPoint[];
+  here?: { lat: number; lon: number } | null;
+  hereLabel?: string;
+  attribution: string;
+  interactive?: boolean;
+  selectedId?: string | null;
+  onPick?: (id: string) => void;
+  className?: string;
+  label: string;
+  zoomLabels?: { in: string; out: string };
+}) {
+  const el = useRef<HTMLElement>(null);
+  const map = useRef<L.Map | null>(null);
+  const layer = useRef<L.LayerGroup | null>(null);
+  const pick = useRef(onPick);
+  pick.current = onPick;
+
+  // Create once per mount; everything hangs off the map and goes with map.remove().
+  // biome-ignore lint/correctness/useExhaustiveDependencies: created once; later props are applied below
+  useEffect(() => {
+    if (!el.current) return;
+    const m = L.map(el.current, {
+      center: [center.lat, center.lon],
+      zoom,
+      minZoom: 11,
+      maxZoom: 17,
+      maxBounds: BOUNDS.pad(0.2),
+      zoomControl: false,
+      attributionControl: false,
+      dragging: interactive,
+      touchZoom: interactive,
+      doubleClickZoom: interactive,
+      scrollWheelZoom: false,
+      boxZoom: false,
+      keyboard: interactive,
+      zoomSnap: 0.5,
+      fadeAnimation: false,
+      markerZoomAnimation: false,
+      inertia: false,
+    });
+    L.control.attribution({ prefix: false }).addAttribution(attribution).addTo(m);
+    L.geoJSON(landData(), {
+      interactive: false,
+      style: { className: 'land', stroke: true, weight: 1 },
+    }).addTo(m);
+    layer.current = L.layerGroup().addTo(m);
+    map.current = m;
+    return () => {
+      m.remove();
+      map.current = null;
+      layer.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    map.current?.setView([center.lat, center.lon], zoom, { animate: false });
+  }, [center.lat, center.lon, zoom]);
+
+  useEffect(() => {
+    const g = layer.current;
+    if (!g) return;
+    g.clearLayers();
+    if (here) {
+      L.marker([here.lat, here.lon], {
+        icon: L.divIcon({
+          className: 'pin pin-here',
+          html: '<span class="pin-dot"></span>',
+          iconSize: [44, 44],
+        }),
+        keyboard: false,
+        interactive: false,
+        title: hereLabel ?? '',
+        zIndexOffset: 1000,
+      }).addTo(g);
+    }
+    for (const p of points) {
+      const sel = p.id === selectedId;
+      const icon = L.divIcon({
+        className: `pin pin-${p.kind}${sel ? ' pin-selected' : ''}`,
+        html: `<span class="pin-glyph" aria-hidden="true">${escapeHtml(p.glyph)}</span><span class="sr-only">${escapeHtml(p.label)}</span>`,
+        iconSize: [64, 64],
+      });
+      const mk = L.marker([p.lat, p.lon], {
+        icon,
+        keyboard: interactive,
+        interactive: interactive,
+        zIndexOffset: sel ? 500 : 0,
+      });
+      if (interactive) mk.on('click', () => pick.current?.(p.id));
+      mk.addTo(g);
+      if (!interactive) mk.getElement()?.setAttribute('aria-hidden', 'true');
+    }
+  }, [points, here, hereLabel, selectedId, interactive]);
+
+  return (
+    <div className={`map-wrap ${className}`}>
+      <section ref={el} className="leaflet-host" aria-label={label} />
+      {interactive && zoomLabels && (
+        <div className="map-zoom">
+          <button
+            type="button"
+            aria-label={zoomLabels.in}
+            onClick={() => map.current?.zoomIn(1, { animate: false })}
+          >
+            +
+          </button>
+          <button
+            type="button"
+            aria-label={zoomLabels.out}
+            onClick={() => map.current?.zoomOut(1, { animate: false })}
+          >
+            −
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
