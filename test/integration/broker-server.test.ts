@@ -1,0 +1,181 @@
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { topics } from '../../protocol/index.ts';
+import { silentLogger } from '../../control-server/log.ts';
+import { type StanderServer, startServer } from '../../control-server/server.ts';
+import {
+  messages,
+  mosquittoPub,
+  mosquittoSub,
+  statusJson,
+  subackCodes,
+  tempDir,
+  waitFor,
+} from './broker-helpers.ts';
+import { RestClient } from './broker-rest-client.ts';
+
+// The whole control server (store, embedded broker, REST), driven by Debian's real mosquitto clients.
+let tmp: { dir: string; cleanup: () => Promise<void> };
+let server: StanderServer;
+let rest: RestClient;
+let a: { id: string; token: string };
+let b: { id: string; token: string };
+let campaignId = '';
+
+const start = () =>
+  startServer({
+    dataDir: tmp.dir,
+    host: '127.0.0.1',
+    httpPort: 0,
+    mqttPort: 0,
+    adminPassword: 'admin-secret-1',
+    log: silentLogger(),
+  });
+
+beforeAll(async () => {
+  tmp = await tempDir('server');
+  server = await start();
+  rest = new RestClient(server.httpUrl);
+  await rest.login('admin', 'admin-secret-1');
+  a = await rest.provision('kiosk-a');
+  b = await rest.provision('kiosk-b');
+  campaignId = await rest.createCampaign('Harbour festival');
+});
+
+afterAll(async () => {
+  await server?.close();
+  await tmp?.cleanup();
+});
+
+const cred = (s: { id: string; token: string }) => ({
+  port: server.mqttPort ?? 0,
+  user: s.id,
+  pass: s.token,
+});
+
+describe('control server with its embedded broker', () => {
+  it('gives a provisioned screen its retained config and the campaign made through REST', async () => {
+    const r = await mosquittoSub(cred(a), [topics.screenConfig(a.id), topics.campaign(campaignId)], 2, 5);
+    expect(r.code, r.stderr).toBe(0);
+    const got = messages(r.stdout);
+    const config = JSON.parse(got.find((m) => m.topic === topics.screenConfig(a.id))?.payload ?? '{}');
+    expect(config).toMatchObject({ screenId: a.id, profile: 'info-screen', groups: ['harbour'] });
+    const campaign = JSON.parse(got.find((m) => m.topic === topics.campaign(campaignId))?.payload ?? '{}');
+    expect(campaign).toMatchObject({ id: campaignId, name: 'Harbour festival', version: 1 });
+  });
+
+  it("refuses another screen's cmd and config and wildcard tricks", async () => {
+    for (const f of [topics.screenCmd(b.id), topics.screenConfig(b.id), '#', '+/+/+', '$SYS/#']) {
+      const r = await mosquittoSub(cred(a), [f], 1, 1);
+      expect(subackCodes(r.stdout), f).toEqual([128]);
+      expect(messages(r.stdout), f).toEqual([]);
+    }
+  });
+
+  it("cannot publish another screen's status: the REST view of that screen is unchanged", async () => {
+    const before = await rest.screen(b.id);
+    expect(before.online).toBe(false);
+    await mosquittoPub(cred(a), topics.screenStatus(b.id), statusJson('online', { appVersion: '6.6.6' }), {
+      retain: true,
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await rest.screen(b.id)).toEqual(before);
+    // and its own status does show
+    await mosquittoPub(cred(a), topics.screenStatus(a.id), statusJson('online', { appVersion: '1.0.0' }), {
+      retain: true,
+    });
+    const view = await (async () => {
+      for (let i = 0; i < 40; i++) {
+        const v = await rest.screen(a.id);
+        if (v.appVersion === '1.0.0') return v;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return rest.screen(a.id);
+    })();
+    expect(view.appVersion).toBe('1.0.0');
+    expect(typeof view.lastSeen).toBe('string');
+  });
+
+  it('refuses a wrong token', async () => {
+    const r = await mosquittoSub({ ...cred(a), pass: `${a.token}x` }, ['v1/feeds/#'], 1, 2);
+    expect(r.code).toBe(5);
+    expect(r.stderr).toContain('not authorised');
+    const other = await mosquittoSub({ ...cred(a), pass: b.token }, ['v1/feeds/#'], 1, 2);
+    expect(other.code).toBe(5);
+  });
+
+  it('publishes the retained state again after a restart', async () => {
+    await server.close();
+    server = await start();
+    rest = new RestClient(server.httpUrl);
+    const r = await mosquittoSub(cred(b), [topics.screenConfig(b.id), topics.campaign(campaignId)], 2, 5);
+    expect(
+      messages(r.stdout)
+        .map((m) => m.topic)
+        .sort(),
+    ).toEqual([topics.campaign(campaignId), topics.screenConfig(b.id)].sort());
+  });
+});
+
+describe('npm run server (control-server/main.ts)', () => {
+  it('prints a parseable ready line, serves, and stops cleanly on SIGTERM', async () => {
+    const dir = await tempDir('main');
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'control-server/main.ts',
+        '--data-dir',
+        dir.dir,
+        '--http-port',
+        '0',
+        '--mqtt-port',
+        '0',
+        '--host',
+        '127.0.0.1',
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, STANDER_LOG_LEVEL: 'warn', STANDER_ADMIN_PASSWORD: '' },
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    try {
+      const line = await waitFor(() => /Stander control server ready: (.*)/.exec(out)?.[1], 30_000);
+      const urls = Object.fromEntries(line.split(' ').map((kv) => kv.split('=') as [string, string]));
+      expect(urls.http).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(urls.mqtt).toMatch(/^mqtt:\/\/127\.0\.0\.1:\d+$/);
+      expect(urls.ws).toBe(`${urls.http?.replace('http', 'ws')}/mqtt`);
+      expect(out).toMatch(/created user "admin" with password \S+/);
+      const health = await fetch(`${urls.http}/healthz`);
+      expect(health.status).toBe(200);
+      const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      child.kill('SIGTERM');
+      expect(await exit).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+      await dir.cleanup();
+    }
+  });
+
+  it('exits with code 2 and names the setting on a bad value', async () => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'control-server/main.ts', '--http-port', 'eighty'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    expect(code).toBe(2);
+    expect(err).toContain('STANDER_HTTP_PORT (--http-port) = "eighty"');
+  });
+});
