@@ -35,6 +35,7 @@ export class MessageCache {
   /** Entries found corrupt since start. */
   corruptions = 0;
   private readonly queue = new KeyedQueue();
+  private readonly keys = new Set<string>();
 
   constructor(
     readonly dir: string,
@@ -67,7 +68,10 @@ export class MessageCache {
         if (name.endsWith('.tmp')) return rm(file, { force: true });
         if (!name.endsWith('.json')) return;
         const entry = await this.readEntry(file, name.slice(0, -5).replaceAll('~', '/'));
-        if (entry) out.push(entry);
+        if (entry) {
+          out.push(entry);
+          this.keys.add(entry.key);
+        }
       }),
     );
     out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -109,6 +113,7 @@ export class MessageCache {
   /** Sets an entry aside whose content passed the checksum but not validation (e.g. after an upgrade). */
   setAside(key: string, reason: string): Promise<void> {
     const file = this.fileOf(key);
+    this.keys.delete(key);
     return this.queue.run(key, () => this.setAsideFile(file, key, reason));
   }
 
@@ -122,16 +127,24 @@ export class MessageCache {
       sha256: sha256Hex(text),
       payload: text,
     });
+    this.keys.add(key);
     return this.queue.run(key, () => writeFileAtomic(file, body));
+  }
+
+  /** Whether an entry for this key is on disk (or being written). */
+  has(key: string): boolean {
+    return this.keys.has(key);
   }
 
   remove(key: string): Promise<void> {
     const file = this.fileOf(key);
+    this.keys.delete(key);
     return this.queue.run(key, () => rm(file, { force: true }));
   }
 
   /** Removes every entry (the clear-cache command); set-aside corrupt files go too. */
   async clear(): Promise<void> {
+    this.keys.clear();
     await this.queue.idle();
     const names = await readdir(this.dir).catch(() => [] as string[]);
     await Promise.all(names.map((n) => rm(join(this.dir, n), { force: true })));

@@ -1,6 +1,8 @@
 import type {
   Campaign,
   EventsSnapshot,
+  FeedKind,
+  Freshness,
   ParkingSnapshot,
   ScreenConfig,
   Slide,
@@ -58,6 +60,12 @@ export interface KioskState {
   reloadSeq: number;
   /** Where the data came from at start: the on-disk cache or the live connection. */
   source: 'cache' | 'live' | 'empty';
+  /**
+   * Freshness of every feed in `feeds` (protocol/freshness.ts), recomputed by the agent as time
+   * passes: stale feeds show a "Not updated since" badge, expired ones are hidden. Absent from
+   * states that were not made by an agent (fixtures, previews); the UI then computes it itself.
+   */
+  feedFreshness?: Record<FeedKind, Record<string, Freshness>>;
 }
 
 export type BridgeAction =

@@ -1,0 +1,518 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  CampaignSchema,
+  type CommandResult,
+  CommandResultSchema,
+  decodePayload,
+  encodePayload,
+  type FeedKind,
+  feedSnapshotSchemas,
+  filters,
+  type Health,
+  HealthSchema,
+  isDisplayOnAt,
+  parseTopic,
+  type ScreenConfig,
+  ScreenConfigSchema,
+  snapshotId,
+  StatusSchema,
+  topics,
+} from '../../protocol/index.ts';
+import type { BridgeAction, KioskState } from '../bridge/types.ts';
+import { emptyKioskState } from '../bridge/types.ts';
+import { MessageCache } from './cache.ts';
+import { CommandExecutor } from './commands.ts';
+import { makeCommandHandlers } from './command-handlers.ts';
+import { Connection } from './connection.ts';
+import { ContentStore } from './content.ts';
+import { buildHealth, ClockJumpDetector, CpuSampler } from './health.ts';
+import type { HardwarePort } from './hardware-port.ts';
+import type { Logger } from './log.ts';
+import {
+  type AgentData,
+  buildPlaylist,
+  contentVersionOf,
+  emptyData,
+  FEED_KINDS,
+  feedSnapshotsOf,
+  feedView,
+  isReady,
+  wantedAssets,
+} from './model.ts';
+import { PlaysRecorder } from './plays.ts';
+import type { RendererReport, ShellPort } from './shell-port.ts';
+
+export interface AgentCoreOptions {
+  screenId: string;
+  token: string;
+  serverUrl: string;
+  mqttUrl: string;
+  cacheDir: string;
+  appVersion: string;
+  hardware: HardwarePort;
+  log: Logger;
+  shell?: ShellPort | null;
+  contentQuotaBytes?: number;
+  reconnect?: { minMs?: number; maxMs?: number; refusedMs?: number };
+  download?: { retryBaseMs?: number; retryMaxMs?: number; rejectRetryMs?: number };
+  playsIntervalMs?: number;
+  /** How often schedules, freshness and display hours are re-evaluated. */
+  tickMs?: number;
+  now?: () => number;
+}
+
+const PLAYABLE_PREFIX = 'local/playable/';
+
+/** The screen's agent: cache, connection, content, schedule, health, commands and analytics. */
+export class AgentCore {
+  readonly data: AgentData = emptyData();
+  readonly cache: MessageCache;
+  readonly content: ContentStore;
+  readonly commands: CommandExecutor;
+  readonly plays: PlaysRecorder;
+  connection: Connection | null = null;
+  private state: KioskState;
+  private stateKey = '';
+  private readonly listeners = new Set<(s: KioskState) => void>();
+  private updateQueued = false;
+  private tickTimer: NodeJS.Timeout | null = null;
+  private healthTimer: NodeJS.Timeout | null = null;
+  private healthIntervalS = 0;
+  private readonly cpu = new CpuSampler();
+  private readonly clock: ClockJumpDetector;
+  private readonly startedAt: number;
+  private scheduledDisplayOn: boolean | null = null;
+  private publishedContentVersion = '';
+  private renderer: Health['renderer'] = { state: 'unknown', restarts: 0 };
+  private closed = false;
+  private liveSeen = false;
+  shell: ShellPort | null;
+  assetBaseUrl = '/assets/';
+  invalidMessages = 0;
+  lastHealth: Health | null = null;
+  readonly now: () => number;
+
+  constructor(readonly opts: AgentCoreOptions) {
+    this.now = opts.now ?? Date.now;
+    this.startedAt = this.now();
+    this.clock = new ClockJumpDetector(2, this.now);
+    this.shell = opts.shell ?? null;
+    this.state = emptyKioskState(opts.screenId, opts.appVersion);
+    this.cache = new MessageCache(join(opts.cacheDir, 'messages'), opts.log);
+    this.content = new ContentStore({
+      dir: join(opts.cacheDir, 'content'),
+      serverUrl: opts.serverUrl,
+      authorization: `Bearer ${opts.screenId}:${opts.token}`,
+      quotaBytes: opts.contentQuotaBytes ?? 2 * 1024 ** 3,
+      log: opts.log,
+      ...opts.download,
+      now: this.now,
+    });
+    this.commands = new CommandExecutor({
+      file: join(opts.cacheDir, 'commands.json'),
+      handlers: makeCommandHandlers(this),
+      publishResult: (r) => this.publish(topics.screenCmdResult(opts.screenId), encodeResult(r), 1, false),
+      log: opts.log,
+      now: this.now,
+      onInvalid: () => this.countInvalid(),
+    });
+    this.plays = new PlaysRecorder({
+      dir: join(opts.cacheDir, 'plays'),
+      publish: (payload) => this.publish(topics.screenPlays(opts.screenId), payload, 1, false),
+      isOnline: () => this.connection?.online ?? false,
+      log: opts.log,
+      batchIntervalMs: opts.playsIntervalMs ?? 60_000,
+      now: this.now,
+    });
+  }
+
+  /** Loads everything from disk and computes the first state; no network. */
+  async loadFromDisk(): Promise<void> {
+    await mkdir(this.opts.cacheDir, { recursive: true });
+    await Promise.all([this.cache.init(), this.content.init(), this.commands.init(), this.plays.init()]);
+    const entries = await this.cache.loadAll();
+    // Config first: which feeds are accepted depends on it.
+    entries.sort((a, b) => Number(b.key.endsWith('/config')) - Number(a.key.endsWith('/config')));
+    for (const e of entries) {
+      const r = e.key.startsWith(PLAYABLE_PREFIX)
+        ? this.acceptPlayable(e.payload)
+        : this.accept(e.key, e.payload, false);
+      if (r === 'invalid') await this.cache.setAside(e.key, 'no longer valid');
+    }
+    this.content.onChange(() => this.queueUpdate());
+    this.updateNow();
+    this.state = { ...this.state, source: this.data.config || this.data.campaigns.size ? 'cache' : 'empty' };
+  }
+
+  /** Starts the network side: MQTT, downloads, timers. */
+  start(): void {
+    this.connection = new Connection({
+      url: this.opts.mqttUrl,
+      screenId: this.opts.screenId,
+      token: this.opts.token,
+      log: this.opts.log,
+      backoff: this.opts.reconnect,
+      will: () => ({
+        topic: topics.screenStatus(this.opts.screenId),
+        payload: this.statusPayload('offline'),
+      }),
+      onMessage: (topic, payload) => this.onMessage(topic, payload),
+      onOnline: () => this.queueUpdate(),
+      onReady: () => this.onReady(),
+    });
+    this.connection.setSubscriptions(this.subscriptions());
+    this.connection.start();
+    this.tickTimer = setInterval(() => this.tick(), this.opts.tickMs ?? 1000);
+    this.armHealth();
+    void this.refreshDisplay();
+    this.queueUpdate();
+  }
+
+  private subscriptions(): string[] {
+    const id = this.opts.screenId;
+    const subs = [topics.screenConfig(id), topics.screenCmd(id), filters.allCampaigns];
+    for (const kind of FEED_KINDS)
+      for (const f of this.data.config?.feeds[kind] ?? []) subs.push(topics.feed(kind, f));
+    return subs;
+  }
+
+  private onReady(): void {
+    this.liveSeen = true;
+    void this.publishStatus();
+    void this.commands.flush();
+    void this.plays.flush();
+    this.queueUpdate();
+  }
+
+  private countInvalid(): void {
+    this.invalidMessages++;
+  }
+
+  private onMessage(topic: string, payload: Buffer): void {
+    const parsed = parseTopic(topic);
+    if (parsed?.kind === 'screen' && parsed.channel === 'cmd' && parsed.screenId === this.opts.screenId) {
+      void this.commands.handle(payload);
+      return;
+    }
+    const r = this.accept(topic, payload, true);
+    if (r === 'invalid') this.countInvalid();
+    if (r === 'changed') this.queueUpdate();
+  }
+
+  /**
+   * Applies one message (live or from the cache). Returns whether it changed anything; live
+   * messages that were accepted are written to the cache.
+   */
+  accept(topic: string, payload: Buffer, live: boolean): 'changed' | 'same' | 'ignored' | 'invalid' {
+    const r = this.apply(topic, payload, live);
+    // An unchanged message is still written when the cache lacks it (after clear-cache).
+    if (r === 'same' && live && payload.length > 0 && !this.cache.has(topic)) {
+      void this.cache.put(topic, payload).catch(() => undefined);
+    }
+    return r;
+  }
+
+  private apply(topic: string, payload: Buffer, live: boolean): 'changed' | 'same' | 'ignored' | 'invalid' {
+    const parsed = parseTopic(topic);
+    const log = this.opts.log;
+    if (!parsed) return 'ignored';
+    const persist = (p: Buffer | null) => {
+      if (!live) return;
+      void (p ? this.cache.put(topic, p) : this.cache.remove(topic)).catch((e: Error) =>
+        log.error({ topic, err: e.message }, 'cache write failed'),
+      );
+    };
+    if (parsed.kind === 'screen') {
+      if (parsed.screenId !== this.opts.screenId || parsed.channel !== 'config') return 'ignored';
+      const d = decodePayload(ScreenConfigSchema, payload);
+      if (!d.ok || d.value.screenId !== this.opts.screenId) {
+        log.warn({ topic, error: d.ok ? 'config for another screen' : d.error }, 'invalid config dropped');
+        return 'invalid';
+      }
+      if (JSON.stringify(d.value) === JSON.stringify(this.data.config)) return 'same';
+      this.applyConfig(d.value);
+      persist(payload);
+      return 'changed';
+    }
+    if (parsed.kind === 'campaign') {
+      if (payload.length === 0) {
+        const had = this.data.campaigns.delete(parsed.id) || this.data.playable.has(parsed.id);
+        this.data.playable.delete(parsed.id);
+        persist(null);
+        if (live) void this.cache.remove(`${PLAYABLE_PREFIX}${parsed.id}`);
+        return had ? 'changed' : 'same';
+      }
+      const d = decodePayload(CampaignSchema, payload);
+      if (!d.ok || d.value.id !== parsed.id) {
+        log.warn({ topic, error: d.ok ? 'id does not match topic' : d.error }, 'invalid campaign dropped');
+        return 'invalid';
+      }
+      const prev = this.data.campaigns.get(parsed.id);
+      if (prev && prev.version > d.value.version) return 'same';
+      if (prev && JSON.stringify(prev) === JSON.stringify(d.value)) return 'same';
+      this.data.campaigns.set(parsed.id, d.value);
+      persist(payload);
+      return 'changed';
+    }
+    // A feed snapshot: only those the config names are kept.
+    if (!this.data.config?.feeds[parsed.feed].includes(parsed.id)) return 'ignored';
+    const d = decodePayload(feedSnapshotSchemas[parsed.feed], payload);
+    if (!d.ok || snapshotId(d.value) !== parsed.id) {
+      log.warn({ topic, error: d.ok ? 'id does not match topic' : d.error }, 'invalid feed snapshot dropped');
+      return 'invalid';
+    }
+    const map = feedSnapshotsOf(this.data, parsed.feed);
+    const prev = map.get(parsed.id);
+    if (prev && Date.parse(prev.observedAt) > Date.parse(d.value.observedAt)) return 'same';
+    if (prev && JSON.stringify(prev) === JSON.stringify(d.value)) return 'same';
+    map.set(parsed.id, d.value);
+    persist(payload);
+    return 'changed';
+  }
+
+  private acceptPlayable(payload: Buffer): 'changed' | 'invalid' {
+    const d = decodePayload(CampaignSchema, payload);
+    if (!d.ok) return 'invalid';
+    this.data.playable.set(d.value.id, d.value);
+    return 'changed';
+  }
+
+  private applyConfig(config: ScreenConfig): void {
+    this.data.config = config;
+    // Forget feeds the screen no longer shows, in memory and on disk.
+    for (const kind of FEED_KINDS) {
+      for (const id of [...feedSnapshotsOf(this.data, kind).keys()]) {
+        if (config.feeds[kind].includes(id)) continue;
+        feedSnapshotsOf(this.data, kind).delete(id);
+        void this.cache.remove(topics.feed(kind as FeedKind, id));
+      }
+    }
+    this.connection?.setSubscriptions(this.subscriptions());
+    this.armHealth();
+  }
+
+  /** Records every campaign whose assets are all verified as the version that may play. */
+  private promotePlayable(): void {
+    const has = (sha: string) => this.content.has(sha);
+    for (const [id, c] of this.data.campaigns) {
+      const p = this.data.playable.get(id);
+      if (p?.version === c.version || !isReady(c, has)) continue;
+      this.data.playable.set(id, c);
+      void this.cache.put(`${PLAYABLE_PREFIX}${id}`, JSON.stringify(c));
+    }
+    for (const id of [...this.data.playable.keys()]) {
+      if (this.data.campaigns.has(id)) continue;
+      this.data.playable.delete(id);
+      void this.cache.remove(`${PLAYABLE_PREFIX}${id}`);
+    }
+  }
+
+  /** Re-persists what only lives locally (after clear-cache). */
+  async repersistLocal(): Promise<void> {
+    for (const [id, c] of this.data.playable)
+      await this.cache.put(`${PLAYABLE_PREFIX}${id}`, JSON.stringify(c));
+  }
+
+  resubscribe(): void {
+    this.connection?.setSubscriptions([]);
+    this.connection?.setSubscriptions(this.subscriptions());
+  }
+
+  queueUpdate(): void {
+    if (this.updateQueued || this.closed) return;
+    this.updateQueued = true;
+    setImmediate(() => {
+      this.updateQueued = false;
+      this.updateNow();
+    });
+  }
+
+  /** Recomputes the derived state; notifies listeners when anything visible changed. */
+  updateNow(): void {
+    const now = this.now();
+    if (this.data.campaigns.size || this.data.playable.size) this.promotePlayable();
+    this.content.want(wantedAssets(this.data, now));
+    const has = (sha: string) => this.content.has(sha);
+    const view = feedView(this.data, now);
+    const online = this.connection?.online ?? false;
+    const prev = this.state;
+    const next: KioskState = {
+      ...prev,
+      config: this.data.config,
+      connection:
+        online === prev.connection.online && prev.connection.since
+          ? prev.connection
+          : { online, since: new Date(now).toISOString() },
+      feeds: view.feeds,
+      feedFreshness: view.freshness,
+      playlist: buildPlaylist(this.data, has, now, (sha) => `${this.assetBaseUrl}${sha}`),
+      downloads: this.content.progress(),
+      source: this.liveSeen ? 'live' : prev.source,
+    };
+    if (next.identifyUntil && Date.parse(next.identifyUntil) <= now) next.identifyUntil = null;
+    const key = JSON.stringify({ ...next, playlist: { ...next.playlist, computedAt: '' } });
+    this.state = key === this.stateKey ? { ...next, playlist: prev.playlist } : next;
+    if (key === this.stateKey) return;
+    this.stateKey = key;
+    for (const l of this.listeners) l(this.state);
+    const cv = contentVersionOf(this.data, has);
+    if (cv !== this.publishedContentVersion && online) void this.publishStatus();
+  }
+
+  /** Changes a field of the state directly (commands: reload, identify, display). */
+  patchState(patch: Partial<KioskState>): void {
+    this.state = { ...this.state, ...patch };
+    this.stateKey = '';
+    this.updateNow();
+  }
+
+  getState(): KioskState {
+    return this.state;
+  }
+
+  subscribe(listener: (s: KioskState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  dispatch(action: BridgeAction): void {
+    switch (action.type) {
+      case 'play':
+        this.plays.recordPlay(action);
+        break;
+      case 'view':
+        this.plays.recordView(action.view);
+        break;
+      case 'touch':
+        this.plays.recordTouch();
+        break;
+      case 'renderer':
+        this.renderer = { ...this.renderer, state: action.state };
+        break;
+    }
+  }
+
+  setRendererState(r: RendererReport): void {
+    this.renderer = { state: r.state, restarts: r.restarts };
+  }
+
+  private tick(): void {
+    const jump = this.clock.check();
+    if (jump !== 0) this.opts.log.warn({ jumpS: jump }, 'wall clock jumped');
+    if (this.data.config) {
+      const on = isDisplayOnAt(this.data.config.displayHours, this.now());
+      // Display hours switch at their edges (and once at start); a display command in between
+      // holds until the next edge.
+      if (on !== this.scheduledDisplayOn) {
+        this.scheduledDisplayOn = on;
+        void this.setDisplay(on).catch((e: Error) =>
+          this.opts.log.warn({ err: e.message }, 'display power change failed'),
+        );
+      }
+    }
+    this.updateNow();
+  }
+
+  async setDisplay(on: boolean): Promise<void> {
+    await this.opts.hardware.setDisplayPower(on);
+    await this.refreshDisplay();
+  }
+
+  async refreshDisplay(): Promise<void> {
+    const [on, brightness] = await Promise.all([
+      this.opts.hardware.getDisplayPower(),
+      this.opts.hardware.getBrightness(),
+    ]);
+    if (on !== this.state.display.on || brightness !== this.state.display.brightness) {
+      this.patchState({ display: { on, brightness } });
+    }
+  }
+
+  private statusPayload(state: 'online' | 'offline'): Buffer {
+    const contentVersion = contentVersionOf(this.data, (sha) => this.content.has(sha));
+    return encodePayload(StatusSchema, {
+      state,
+      at: new Date(this.now()).toISOString(),
+      appVersion: this.opts.appVersion,
+      contentVersion,
+    });
+  }
+
+  async publishStatus(): Promise<void> {
+    this.publishedContentVersion = contentVersionOf(this.data, (sha) => this.content.has(sha));
+    await this.publish(topics.screenStatus(this.opts.screenId), this.statusPayload('online'), 1, true).catch(
+      () => undefined,
+    );
+  }
+
+  async publish(topic: string, payload: Buffer, qos: 0 | 1, retain: boolean): Promise<void> {
+    if (!this.connection) throw new Error('not connected');
+    await this.connection.publish(topic, payload, { qos, retain });
+  }
+
+  private armHealth(): void {
+    const s = this.data.config?.healthIntervalS ?? 30;
+    if (s === this.healthIntervalS || this.closed || !this.connection) return;
+    this.healthIntervalS = s;
+    if (this.healthTimer) clearInterval(this.healthTimer);
+    this.healthTimer = setInterval(() => void this.reportHealth(), s * 1000);
+  }
+
+  async collectHealth(): Promise<Health> {
+    await this.refreshDisplay().catch(() => undefined);
+    const now = this.now();
+    const view = feedView(this.data, now);
+    const hw = this.opts.hardware;
+    const [disk, temperatureC] = await Promise.all([
+      hw.diskFree(this.opts.cacheDir).catch(() => null),
+      hw.getTemperatureC().catch(() => null),
+    ]);
+    const h = buildHealth({
+      at: now,
+      startedAt: this.startedAt,
+      cpuPercent: this.cpu.sample(),
+      disk,
+      temperatureC,
+      display: this.state.display,
+      feeds: view.health,
+      contentVersion: contentVersionOf(this.data, (sha) => this.content.has(sha)),
+      downloads: this.content.progress(),
+      invalidMessages: this.invalidMessages,
+      cacheCorruptions: this.cache.corruptions,
+      renderer: this.renderer,
+      clockJumpS: this.clock.take(),
+    });
+    this.lastHealth = h;
+    return h;
+  }
+
+  async reportHealth(): Promise<void> {
+    try {
+      const h = await this.collectHealth();
+      if (!this.connection?.online) return;
+      await this.publish(topics.screenHealth(this.opts.screenId), encodePayload(HealthSchema, h), 0, false);
+    } catch (e) {
+      this.opts.log.warn({ err: (e as Error).message }, 'health report failed');
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    if (this.healthTimer) clearInterval(this.healthTimer);
+    await this.plays.close().catch(() => undefined);
+    await this.connection?.close({
+      topic: topics.screenStatus(this.opts.screenId),
+      payload: this.statusPayload('offline'),
+    });
+    await this.content.close();
+    await this.cache.idle();
+    this.listeners.clear();
+  }
+}
+
+function encodeResult(r: CommandResult): Buffer {
+  return encodePayload(CommandResultSchema, r);
+}
