@@ -54,14 +54,12 @@ export class PresenceSnapshots {
   }
 
   async save(): Promise<void> {
-    const screens = this.presence
-      .list()
-      .map(({ screenId, lastSeen, appVersion, contentVersion }) => ({
-        screenId,
-        lastSeen,
-        appVersion,
-        contentVersion,
-      }));
+    const screens = this.presence.list().map(({ screenId, lastSeen, appVersion, contentVersion }) => ({
+      screenId,
+      lastSeen,
+      appVersion,
+      contentVersion,
+    }));
     const text = JSON.stringify(screens);
     if (text === this.#last) return;
     await atomicWriteJson(this.file, { version: 1, screens });
