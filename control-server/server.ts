@@ -20,6 +20,8 @@ import { createLogger, type Logger } from './log.ts';
 import { type AdminBootstrap, ensureAdmin } from './store/bootstrap.ts';
 import { openStore, type Store } from './store/index.ts';
 import { republishAll } from './api/publish.ts';
+import { createDashboard, type Dashboard } from './api/routes-dashboard/index.ts';
+import { staticRouter } from './api/static.ts';
 
 /**
  * The control server, composed: store, broker (embedded aedes, or a client of an external broker),
@@ -71,6 +73,8 @@ export interface StanderServer {
   presence: Presence;
   health: FleetHealth;
   embedded: EmbeddedBroker | null;
+  /** The dashboard's server side (helper G): live fleet view, alerts, plays, SSE hub. */
+  dashboard: Dashboard;
   admin: AdminBootstrap;
   log: Logger;
   close(): Promise<void>;
@@ -185,9 +189,23 @@ export async function startServer(opts: StartServerOptions): Promise<StanderServ
       cleanups.push(() => feeds?.close());
     }
 
+    // ---- dashboard (helper G): live fleet view from the bus, alerts, proof of play ----------------
+    let api: ReturnType<typeof createApi> | null = null;
+    const dashboard = createDashboard({
+      store,
+      bus,
+      log,
+      dataDir: store.dataDir,
+      feeds: feeds?.status ? { status: () => feeds?.status?.() ?? {} } : null,
+      revokeUser: (username) => api?.sessions.revokeUser(username),
+    });
+    await dashboard.start();
+    cleanups.push(() => dashboard.stop());
+
     // ---- HTTP ---------------------------------------------------------------------------------
     let ready = false;
     const app = createApi({
+      delivery: dashboard.delivery,
       store,
       bus,
       log,
@@ -210,8 +228,11 @@ export async function startServer(opts: StartServerOptions): Promise<StanderServ
           );
         }
         opts.extendApi?.(a, ctx, { bus, store, presence, health, log });
+        dashboard.extend(a, ctx);
+        a.use(staticRouter());
       },
     });
+    api = app;
     const httpServer = opts.tls
       ? https.createServer(
           { cert: await readFile(opts.tls.certFile), key: await readFile(opts.tls.keyFile) },
@@ -265,6 +286,7 @@ export async function startServer(opts: StartServerOptions): Promise<StanderServ
       presence,
       health,
       embedded,
+      dashboard,
       admin,
       log,
       close: async () => {
