@@ -1,0 +1,253 @@
+import GtfsRealtimeBindings from 'gtfs-realtime-bindings';
+import { DateTime } from 'luxon';
+import type { Departure, TransportMode, TransportSnapshot } from '../../../protocol/index.ts';
+import { type AdapterContext, type FeedAdapter, FeedParseError } from '../types.ts';
+import { MB, iso, isoOfDate, isRecord, num, safeId, str } from '../util.ts';
+import { DEFAULT_TTL_S, validated } from '../validate.ts';
+import { type GtfsStatic, loadGtfsStatic, serviceRuns } from './gtfs-static.ts';
+
+const rt = GtfsRealtimeBindings.transit_realtime;
+type TripUpdate = GtfsRealtimeBindings.transit_realtime.ITripUpdate;
+
+/** Decodes a GTFS-Realtime FeedMessage; garbage is a FeedParseError, never a crash. */
+export function decodeRealtime(bytes: Uint8Array): GtfsRealtimeBindings.transit_realtime.FeedMessage {
+  if (bytes.byteLength === 0) throw new FeedParseError('GTFS-Realtime: empty input');
+  try {
+    const msg = rt.FeedMessage.decode(bytes);
+    if (!msg.header?.gtfsRealtimeVersion) throw new Error('no header.gtfs_realtime_version');
+    return msg;
+  } catch (e) {
+    throw new FeedParseError(`GTFS-Realtime: not a valid FeedMessage (${(e as Error).message})`);
+  }
+}
+
+function longToNumber(v: unknown): number | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'number') return v;
+  if (typeof v === 'object' && v && 'toNumber' in v && typeof v.toNumber === 'function')
+    return v.toNumber() as number;
+  return num(v);
+}
+
+export function modeOfRouteType(t: number): TransportMode {
+  if (t === 0 || t === 5 || (t >= 900 && t < 1000)) return 'tram';
+  if (t === 1 || (t >= 400 && t < 500)) return 'metro';
+  if (t === 109) return 's-train';
+  if (t === 2 || (t >= 100 && t < 200)) return 'train';
+  if (t === 3 || t === 11 || (t >= 200 && t < 300) || (t >= 700 && t < 900)) return 'bus';
+  if (t === 4 || t === 1000 || t === 1200) return 'ferry';
+  return 'other';
+}
+
+interface StopSpec {
+  id: string;
+  gtfsStopIds: string[];
+  name?: string;
+}
+
+function stopSpecs(ctx: AdapterContext, g: GtfsStatic): StopSpec[] {
+  const raw = ctx.options?.stops;
+  if (Array.isArray(raw) && raw.length > 0) {
+    return raw.filter(isRecord).map((s) => {
+      const ids = Array.isArray(s.gtfsStopIds) ? s.gtfsStopIds.map(String) : [String(s.gtfsStopId ?? s.id)];
+      return { id: String(s.id), gtfsStopIds: ids, name: str(s.name) };
+    });
+  }
+  return [...g.stopTimes.keys()].map((id) => ({ id: safeId(id), gtfsStopIds: [id] }));
+}
+
+interface Candidate {
+  dep: Departure;
+  tripId: string;
+  startTime: string | null;
+  startDate: string;
+  seq: number;
+  stopId: string;
+  plannedMs: number;
+}
+
+function hms(s: number): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(Math.floor(s / 3600))}:${p(Math.floor((s % 3600) / 60))}:${p(s % 60)}`;
+}
+
+/** Planned departures at a set of GTFS stops in [from, to], expanding frequencies and service days. */
+function planned(g: GtfsStatic, stopIds: Set<string>, from: DateTime, to: DateTime): Candidate[] {
+  const out: Candidate[] = [];
+  const localFrom = from.setZone(g.timezone);
+  for (let back = -1; back <= Math.ceil(to.diff(from, 'days').days); back++) {
+    const day = localFrom.startOf('day').plus({ days: back });
+    const ymd = day.toFormat('yyyyLLdd');
+    // GTFS times count from "noon minus 12 hours", which differs from midnight on DST change days.
+    const base = day.set({ hour: 12 }).minus({ hours: 12 });
+    for (const stopId of stopIds) {
+      for (const st of g.stopTimes.get(stopId) ?? []) {
+        const trip = g.trips.get(st.tripId);
+        if (!trip || !serviceRuns(g, trip.serviceId, ymd, day.weekday)) continue;
+        const route = g.routes.get(trip.routeId);
+        const freqs = g.frequencies.get(st.tripId);
+        const starts: { offset: number; startTime: string | null }[] = [];
+        if (freqs) {
+          const first = g.tripStart.get(st.tripId) ?? st.depS;
+          for (const f of freqs) {
+            for (let t = f.startS; t < f.endS; t += f.headwayS)
+              starts.push({ offset: t - first, startTime: hms(t) });
+          }
+        } else starts.push({ offset: 0, startTime: null });
+        for (const s of starts) {
+          const at = base.plus({ seconds: st.depS + s.offset });
+          if (at < from || at > to) continue;
+          const lastStop = g.tripLastStop.get(st.tripId);
+          const direction =
+            trip.headsign ?? (route?.longName || (lastStop ? g.stops.get(lastStop)?.name : undefined) || '');
+          out.push({
+            dep: {
+              line: (route?.shortName || route?.longName || trip.routeId).slice(0, 40),
+              mode: modeOfRouteType(route?.type ?? 3),
+              direction: direction.slice(0, 200),
+              plannedAt: iso(at),
+              expectedAt: null,
+              delayS: null,
+              track: null,
+              cancelled: false,
+              tripId: st.tripId.slice(0, 200),
+            },
+            tripId: st.tripId,
+            startTime: s.startTime,
+            startDate: ymd,
+            seq: st.seq,
+            stopId,
+            plannedMs: at.toMillis(),
+          });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Applies a TripUpdate to one planned departure (GTFS-RT: a delay propagates down the trip). */
+function applyUpdate(c: Candidate, tu: TripUpdate, g: GtfsStatic): void {
+  if (tu.trip.scheduleRelationship === rt.TripDescriptor.ScheduleRelationship.CANCELED) {
+    c.dep.cancelled = true;
+    return;
+  }
+  const seqOf = g.tripSeq.get(c.tripId);
+  let best: { seq: number; u: GtfsRealtimeBindings.transit_realtime.TripUpdate.IStopTimeUpdate } | null =
+    null;
+  for (const u of tu.stopTimeUpdate ?? []) {
+    const seq = u.stopSequence ?? (u.stopId ? seqOf?.get(u.stopId) : undefined);
+    if (seq === undefined || seq === null) continue;
+    if (seq === c.seq || u.stopId === c.stopId) {
+      best = { seq, u };
+      break;
+    }
+    if (seq < c.seq && (!best || seq > best.seq)) best = { seq, u };
+  }
+  const exact = best && (best.seq === c.seq || best.u.stopId === c.stopId);
+  if (exact && best!.u.scheduleRelationship === rt.TripUpdate.StopTimeUpdate.ScheduleRelationship.SKIPPED) {
+    c.dep.cancelled = true;
+    return;
+  }
+  if (best?.u.scheduleRelationship === rt.TripUpdate.StopTimeUpdate.ScheduleRelationship.NO_DATA) return;
+  let delay: number | null = null;
+  if (best) {
+    const ev = best.u.departure ?? best.u.arrival;
+    const time = longToNumber(ev?.time);
+    if (exact && time) delay = Math.round(time - c.plannedMs / 1000);
+    else delay = ev?.delay ?? null;
+  }
+  if (delay === null && tu.delay !== null && tu.delay !== undefined) delay = tu.delay;
+  if (delay === null) return;
+  c.dep.delayS = delay;
+  c.dep.expectedAt = iso(DateTime.fromMillis(c.plannedMs + delay * 1000));
+}
+
+const staticCache = new WeakMap<Uint8Array, { key: string; g: GtfsStatic }>();
+
+/** GTFS static (zip) joined with GTFS-Realtime TripUpdates (protobuf, optional input `realtime`). */
+export const gtfsAdapter: FeedAdapter<TransportSnapshot> = {
+  format: 'gtfs',
+  kind: 'transport',
+  description: 'GTFS static zip (+ optional GTFS-Realtime TripUpdates as input "realtime")',
+  maxBytes: 200 * MB,
+  detect: (t) => t.startsWith('PK'),
+  parse(inputs, ctx) {
+    const what = 'GTFS';
+    if (inputs.main.byteLength === 0) throw new FeedParseError('GTFS static: empty input');
+    if (inputs.main.byteLength > this.maxBytes) {
+      throw new FeedParseError(
+        `GTFS static: input is ${(inputs.main.byteLength / MB).toFixed(1)} MB, over the limit`,
+      );
+    }
+    const warnings: string[] = [];
+    const configured = Array.isArray(ctx.options?.stops) ? ctx.options.stops.filter(isRecord) : [];
+    const only = configured.flatMap((s) =>
+      Array.isArray(s.gtfsStopIds) ? s.gtfsStopIds.map(String) : [String(s.gtfsStopId ?? s.id)],
+    );
+    const key = only.join(',');
+    let g = staticCache.get(inputs.main)?.key === key ? staticCache.get(inputs.main)!.g : undefined;
+    if (!g) {
+      g = loadGtfsStatic(inputs.main, only);
+      staticCache.set(inputs.main, { key, g });
+    }
+    const updates = new Map<string, TripUpdate>();
+    let observed = DateTime.fromJSDate(ctx.fetchedAt).startOf('minute');
+    if (inputs.realtime) {
+      const msg = decodeRealtime(inputs.realtime);
+      const ts = longToNumber(msg.header.timestamp);
+      if (ts) observed = DateTime.fromSeconds(ts);
+      let vehicles = 0;
+      for (const e of msg.entity ?? []) {
+        if (e.vehicle) vehicles++;
+        const tu = e.tripUpdate;
+        if (!tu?.trip?.tripId) continue;
+        const k = [tu.trip.tripId, tu.trip.startTime ?? '', tu.trip.startDate ?? ''].join('|');
+        updates.set(k, tu);
+        if (!updates.has(tu.trip.tripId)) updates.set(tu.trip.tripId, tu);
+      }
+      if (updates.size === 0) {
+        warnings.push(
+          `GTFS-Realtime feed has no TripUpdates (${vehicles} vehicle positions); planned times only`,
+        );
+      }
+    }
+    const windowMin = num(ctx.options?.windowMinutes) ?? 90;
+    const max = Math.min(num(ctx.options?.maxDepartures) ?? 30, 500);
+    const from = DateTime.fromJSDate(ctx.fetchedAt).minus({ minutes: 2 });
+    const to = from.plus({ minutes: windowMin + 2 });
+    const snaps: TransportSnapshot[] = [];
+    for (const spec of stopSpecs(ctx, g)) {
+      const ids = new Set<string>();
+      for (const id of spec.gtfsStopIds) {
+        if (!g.stops.has(id)) warnings.push(`stop ${id} is not in stops.txt`);
+        ids.add(id);
+        for (const [child, s] of g.stops) if (s.parent === id) ids.add(child);
+      }
+      const cands = planned(g, ids, from, to);
+      for (const c of cands) {
+        const tu =
+          updates.get([c.tripId, c.startTime ?? '', c.startDate].join('|')) ??
+          updates.get([c.tripId, c.startTime ?? '', ''].join('|')) ??
+          (c.startTime === null ? updates.get(c.tripId) : undefined);
+        if (tu) applyUpdate(c, tu, g);
+      }
+      cands.sort((a, b) => a.plannedMs - b.plannedMs);
+      const first = g.stops.get(spec.gtfsStopIds[0] ?? '');
+      const snap: TransportSnapshot = {
+        kind: 'transport',
+        stopId: spec.id,
+        stopName: (spec.name ?? first?.name ?? spec.id).slice(0, 200),
+        departures: cands.slice(0, max).map((c) => c.dep),
+        observedAt: iso(observed),
+        fetchedAt: isoOfDate(ctx.fetchedAt),
+        ttlS: ctx.ttlS ?? DEFAULT_TTL_S.transport,
+        source: ctx.source,
+      };
+      if (first?.lat != null && first.lon != null) snap.location = { lat: first.lat, lon: first.lon };
+      if (ctx.demo) snap.demo = true;
+      if (configured.length > 0 || snap.departures.length > 0) snaps.push(snap);
+    }
+    return validated('transport', snaps, warnings, what);
+  },
+};
