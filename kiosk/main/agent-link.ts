@@ -11,5 +11,5 @@ export interface AgentLink {
   subscribe(listener: (state: KioskState) => void): () => void;
   /** An action from the UI, already validated. */
   dispatch(action: BridgeAction): void;
-  reportRenderer(report: RendererReport): void;
+  setRendererState(report: RendererReport): void;
 }

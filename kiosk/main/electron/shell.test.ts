@@ -26,7 +26,7 @@ class TestAgent implements AgentLink {
   dispatch(a: BridgeAction) {
     this.actions.push(a);
   }
-  reportRenderer(r: RendererReport) {
+  setRendererState(r: RendererReport) {
     this.reports.push(r);
   }
   publish(patch: Partial<KioskState>) {

@@ -69,7 +69,7 @@ export function startElectronShell(opts: ElectronShellOptions): ElectronShell {
   const production = opts.production ?? app.isPackaged;
   const origin = new URL(opts.url).origin;
   const counters: LockCounters = { blocked: 0 };
-  const health = new RendererHealth((r) => opts.agent.reportRenderer(r));
+  const health = new RendererHealth((r) => opts.agent.setRendererState(r));
   const windows: BrowserWindow[] = [];
   let pendingReload = false;
   const hangTimers = new Map<BrowserWindow, NodeJS.Timeout>();

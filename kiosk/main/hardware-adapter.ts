@@ -1,0 +1,89 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  Hardware,
+  type HardwareOptions,
+  HardwareSimulator,
+  maxTemperature,
+  readDisk,
+} from '../../hardware/index.ts';
+import type { HardwarePort } from '../agent/hardware-port.ts';
+
+/**
+ * The agent's HardwarePort on top of hardware/: the Linux drivers on a kiosk (root '/'), or the same
+ * drivers against a simulated sysfs tree in development and the demo. A failed write is an error the
+ * command result reports ("no backlight or DDC monitor"), never a silent success.
+ */
+export class LinuxHardwarePort implements HardwarePort {
+  constructor(readonly hw: Hardware) {}
+
+  async getBrightness(): Promise<number | null> {
+    const r = await this.hw.backlight.read();
+    return r.ok ? r.value.percent : (await this.hw.snapshot()).display.brightness;
+  }
+
+  async setBrightness(level: number): Promise<void> {
+    if (!Number.isFinite(level) || level < 0 || level > 100)
+      throw new Error(`brightness out of range: ${level}`);
+    const r = await this.hw.setBrightness(level);
+    if (!r.ok) throw new Error('no backlight or DDC/CI monitor to set the brightness on');
+  }
+
+  async getDisplayPower(): Promise<boolean> {
+    return this.hw.displayPower.on;
+  }
+
+  async setDisplayPower(on: boolean): Promise<void> {
+    const r = await this.hw.setDisplay(on);
+    if (!r.ok)
+      throw new Error(`display could not be switched ${on ? 'on' : 'off'}: no DPMS, backlight or DDC/CI`);
+  }
+
+  getTemperatureC(): Promise<number | null> {
+    return maxTemperature(this.hw.root);
+  }
+
+  async reboot(): Promise<void> {
+    const r = await this.hw.rebooter.reboot();
+    if (!r.ok) throw new Error(r.message);
+  }
+
+  async diskFree(path: string): Promise<{ freeBytes: number; totalBytes: number } | null> {
+    const r = await readDisk(path);
+    return r.ok ? r.value : null;
+  }
+}
+
+export interface DeviceHardwareOptions extends HardwareOptions {
+  /** 'linux' drives the real /sys (or `root`); 'sim' creates and animates a simulated tree in simDir. */
+  mode: 'linux' | 'sim';
+  simDir?: string;
+}
+
+/** Builds and starts the port for a screen; returns a stop function for a clean exit. */
+export async function startDeviceHardware(
+  opts: DeviceHardwareOptions,
+): Promise<{ port: LinuxHardwarePort; hardware: Hardware; stop: () => Promise<void> }> {
+  let sim: HardwareSimulator | null = null;
+  const hwOpts: HardwareOptions = { ...opts };
+  if (opts.mode === 'sim') {
+    const dir = opts.simDir ?? join(process.cwd(), 'data', 'hardware-sim');
+    await mkdir(dir, { recursive: true });
+    sim = new HardwareSimulator(dir);
+    await sim.start();
+    hwOpts.root = dir;
+    // a simulated machine has no monitor to talk DDC/CI to, and never reboots for real
+    hwOpts.ddc = false;
+    hwOpts.rebootCommand ??= ['true'];
+  }
+  const hardware = new Hardware(hwOpts);
+  await hardware.start();
+  return {
+    port: new LinuxHardwarePort(hardware),
+    hardware,
+    stop: async () => {
+      await hardware.stop();
+      sim?.stop();
+    },
+  };
+}
