@@ -33,6 +33,7 @@ import {
   type AgentData,
   buildPlaylist,
   contentVersionOf,
+  heldCampaignsOf,
   emptyData,
   FEED_KINDS,
   feedSnapshotsOf,
@@ -436,6 +437,7 @@ export class AgentCore {
       at: new Date(this.now()).toISOString(),
       appVersion: this.opts.appVersion,
       contentVersion,
+      campaigns: heldCampaignsOf(this.data, (sha) => this.content.has(sha)),
     });
   }
 
@@ -483,6 +485,7 @@ export class AgentCore {
       renderer: this.renderer,
       clockJumpS: this.clock.take(),
     });
+    h.campaigns = heldCampaignsOf(this.data, (sha) => this.content.has(sha));
     this.lastHealth = h;
     return h;
   }

@@ -188,6 +188,21 @@ export function feedView(data: AgentData, now: number): FeedView {
 }
 
 /** A short fingerprint of what this screen can play: changes whenever a playable campaign does. */
+/**
+ * The campaigns this screen holds ready to play, as {id, version}: published in status and health
+ * (`campaigns`) so the dashboard can count delivery per campaign. Same set as contentVersionOf.
+ */
+export function heldCampaignsOf(
+  data: AgentData,
+  has: (sha: string) => boolean,
+): { id: string; version: number }[] {
+  return candidates(data, has)
+    .filter((c) => !c.partial)
+    .map((c) => ({ id: c.campaign.id, version: c.campaign.version }))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .slice(0, 1000);
+}
+
 export function contentVersionOf(data: AgentData, has: (sha: string) => boolean): string {
   const parts = candidates(data, has)
     .filter((c) => !c.partial)
