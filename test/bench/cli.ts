@@ -41,7 +41,7 @@ export function parseArgs(argv: string[]): CliArgs {
     names: [],
     json: false,
     quick: false,
-    workers: Math.max(1, Math.min(4, os.cpus().length)),
+    workers: 0,
     outDir: path.resolve('bench-results'),
   };
   for (let i = 0; i < argv.length; i++) {
@@ -90,6 +90,8 @@ export function parseArgs(argv: string[]): CliArgs {
         out.names.push(a);
     }
   }
+  // One simulator thread per core for full runs; quick runs are small and start faster with one.
+  if (out.workers === 0) out.workers = out.quick ? 1 : Math.max(1, Math.min(4, os.cpus().length));
   return out;
 }
 

@@ -8,24 +8,28 @@ export interface Want {
   campaigns?: Record<string, number>;
   /** Feed topic -> minimum fetchedAt (ISO). */
   feeds?: Record<string, string>;
+  /** Only receipts at or after this absolute time (ms) count (e.g. after a reconnect). */
+  since?: number;
 }
 
 /** When the screen became current for `want` (the latest receipt among the wanted items), or null. */
 export function satisfiedAt(s: SimScreen, want: Want): number | null {
   let at = 0;
+  const since = want.since ?? 0;
   if (want.configVersion !== undefined) {
-    if (s.configVersion < want.configVersion) return null;
+    if (s.configVersion < want.configVersion || s.configAt < since) return null;
     at = Math.max(at, s.configAt);
   }
   for (const [id, min] of Object.entries(want.campaigns ?? {})) {
     const h = s.campaigns.get(id);
     if (!h) return null;
     if (min === 0 ? h.version !== 0 : h.version < min) return null;
+    if (h.at < since) return null;
     at = Math.max(at, h.at);
   }
   for (const [topic, min] of Object.entries(want.feeds ?? {})) {
     const f = s.feeds.get(topic);
-    if (!f || f.fetchedAt < min) return null;
+    if (!f || f.fetchedAt < min || f.at < since) return null;
     at = Math.max(at, f.at);
   }
   return at;

@@ -66,24 +66,38 @@ export class RestClient {
     return { screens: out, ms: performance.now() - t0 };
   }
 
-  async postCampaign(body: CampaignInput): Promise<string> {
-    const r = await this.json<{ id: string }>('POST', '/api/v1/campaigns', body, [201]);
-    return r.id;
+  async postCampaign(body: CampaignInput): Promise<{ id: string; version: number }> {
+    const r = await this.json<{ id: string; version?: number }>('POST', '/api/v1/campaigns', body, [201]);
+    return { id: r.id, version: r.version ?? 1 };
   }
 
-  async putCampaign(id: string, body: CampaignInput): Promise<void> {
-    await this.json('PUT', `/api/v1/campaigns/${encodeURIComponent(id)}`, body, [200]);
+  /** Returns the new version. */
+  async putCampaign(id: string, body: CampaignInput): Promise<number> {
+    const r = await this.json<{ version: number }>(
+      'PUT',
+      `/api/v1/campaigns/${encodeURIComponent(id)}`,
+      body,
+      [200],
+    );
+    return r.version;
   }
 
   async deleteCampaign(id: string): Promise<void> {
     await this.json('DELETE', `/api/v1/campaigns/${encodeURIComponent(id)}`, undefined, [204]);
   }
 
-  async screen(id: string): Promise<{ online: boolean; lastSeen: string | null }> {
+  async screen(id: string): Promise<{ online: boolean; lastSeen: string | null; configVersion?: number }> {
     return this.json('GET', `/api/v1/screens/${encodeURIComponent(id)}`);
   }
 
-  async updateScreen(id: string, body: Partial<ScreenCreate>): Promise<void> {
-    await this.json('PUT', `/api/v1/screens/${encodeURIComponent(id)}`, body, [200]);
+  /** Returns the screen's new config version. */
+  async updateScreen(id: string, body: Partial<Omit<ScreenCreate, 'id'>>): Promise<number> {
+    const r = await this.json<{ configVersion: number }>(
+      'PUT',
+      `/api/v1/screens/${encodeURIComponent(id)}`,
+      body,
+      [200],
+    );
+    return r.configVersion;
   }
 }

@@ -206,9 +206,11 @@ export class SimScreen {
           return;
         }
         const held = this.campaigns.get(parsed.id);
-        if (held && held.version >= d.value.version) return;
+        if (held && held.version > d.value.version) return;
+        const isNew = !held || held.version < d.value.version;
+        // A re-delivery of the version held (retained, after a reconnect) confirms it is current.
         this.campaigns.set(parsed.id, { version: d.value.version, at });
-        this.scheduleStatus();
+        if (isNew) this.scheduleStatus();
       }
     } else if (parsed.kind === 'feed') {
       const d = decodePayload(feedSnapshotSchemas[parsed.feed], payload);

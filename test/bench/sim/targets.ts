@@ -42,6 +42,11 @@ export interface Target {
   server: ServerProcess | null;
   rest: RestClient | null;
   push(input: CampaignInput, n: number): Promise<PushOutcome>;
+  /**
+   * Server targets: stop the server (gracefully, or kill -9) and start it again on the same data
+   * directory and ports; resolves with the milliseconds until it answered again.
+   */
+  restart?(how: 'graceful' | 'kill'): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -185,27 +190,43 @@ export async function startServerTarget(o: ServerTargetOptions): Promise<Target>
     const { screens, ms } = await rest.createScreens(o.count, screenBody, o.provisionConcurrency ?? 16);
     o.log(`  provisioned in ${Math.round(ms)} ms (${(ms / Math.max(1, o.count)).toFixed(2)} ms/screen)`);
     const port = broker ? broker.m.port : (server.mqttPort ?? 0);
-    const srv = server;
     const brk = broker;
-    return {
+    const target: Target = {
       kind: o.external ? 'external' : 'embedded',
       host: '127.0.0.1',
       port,
       screens,
       provisionMsPerScreen: ms / Math.max(1, o.count),
-      server: srv,
+      server,
       rest,
       async push(input) {
         const t0 = now();
-        const campaignId = await rest.postCampaign(input);
-        return { campaignId, version: 1, t0 };
+        const c = await rest.postCampaign(input);
+        return { campaignId: c.id, version: c.version, t0 };
+      },
+      async restart(how) {
+        const old = target.server;
+        if (!old) throw new Error('no server to restart');
+        if (how === 'kill') await old.kill();
+        else await old.stop();
+        const t0 = performance.now();
+        const fresh = await ServerProcess.start({
+          ...old.options,
+          httpPort: old.httpPort,
+          ...(old.mqttPort !== null ? { mqttPort: old.mqttPort } : {}),
+        });
+        target.server = fresh;
+        const ms = performance.now() - t0;
+        await rest.login('admin', adminPassword);
+        return ms;
       },
       async stop() {
-        await srv.stop();
+        await target.server?.stop();
         await brk?.m.stop();
         await rm(dataDir, { recursive: true, force: true });
       },
     };
+    return target;
   } catch (e) {
     await server?.kill();
     await broker?.m.stop();
