@@ -1,0 +1,184 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { IdSchema } from '../protocol/index.ts';
+import { type AgentHandle, startAgent } from './agent/index.ts';
+import { createLogger, type Logger } from './agent/log.ts';
+
+/**
+ * `npm run kiosk -- [flags]`: one screen, its agent and its UI in the chosen shell.
+ * Settings come from the environment (DESIGN.md); a flag of the same name overrides, either
+ * spelled like the variable (--STANDER_UI_PORT=8091) or short (--ui-port 8091).
+ */
+
+export type ShellKind = 'electron' | 'chromium' | 'none';
+
+export interface KioskSettings {
+  serverUrl: string;
+  mqttUrl: string;
+  screenId: string;
+  token: string;
+  cacheDir: string;
+  uiPort: number;
+  shell: ShellKind;
+  logLevel: string;
+}
+
+/** What kiosk/main/index.ts (the shells) must export for STANDER_SHELL=electron|chromium. */
+export interface ShellModule {
+  startShell(
+    kind: Exclude<ShellKind, 'none'>,
+    ctx: { agent: AgentHandle; uiUrl: string; log: Logger; settings: KioskSettings },
+  ): Promise<{ close(): Promise<void> }>;
+}
+
+const FLAGS = {
+  'server-url': 'STANDER_SERVER_URL',
+  'mqtt-url': 'STANDER_MQTT_URL',
+  'screen-id': 'STANDER_SCREEN_ID',
+  'screen-token': 'STANDER_SCREEN_TOKEN',
+  'cache-dir': 'STANDER_CACHE_DIR',
+  'ui-port': 'STANDER_UI_PORT',
+  shell: 'STANDER_SHELL',
+  'log-level': 'STANDER_LOG_LEVEL',
+} as const;
+
+const HELP = `Usage: npm run kiosk -- [flags]
+
+Runs one screen: its agent (MQTT sync, cache, downloads, schedule, health, commands) and its UI.
+
+  --server-url URL     STANDER_SERVER_URL    control server (default http://127.0.0.1:8080)
+  --mqtt-url URL       STANDER_MQTT_URL      broker (default mqtt://127.0.0.1:1883)
+  --screen-id ID       STANDER_SCREEN_ID     this screen's id (required)
+  --screen-token TOK   STANDER_SCREEN_TOKEN  its device token (required)
+  --cache-dir DIR      STANDER_CACHE_DIR     on-disk cache (default $XDG_DATA_HOME/stander/screens/ID)
+  --ui-port N          STANDER_UI_PORT       UI server on 127.0.0.1 (default 8090)
+  --shell KIND         STANDER_SHELL         electron | chromium | none (default electron if installed)
+  --log-level LEVEL    STANDER_LOG_LEVEL     pino level (default info)
+`;
+
+function electronInstalled(): boolean {
+  try {
+    const bin = createRequire(import.meta.url)('electron') as unknown;
+    return typeof bin === 'string' && existsSync(bin);
+  } catch {
+    return false;
+  }
+}
+
+export function defaultCacheDir(screenId: string, env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
+  return join(base, 'stander', 'screens', screenId);
+}
+
+/** Settings from env and argv; throws an Error with a clear message for anything wrong. */
+export function readSettings(argv: string[], env: NodeJS.ProcessEnv = process.env): KioskSettings {
+  const options: Record<string, { type: 'string' }> = {};
+  for (const [flag, name] of Object.entries(FLAGS)) {
+    options[flag] = { type: 'string' };
+    options[name] = { type: 'string' };
+  }
+  const { values } = parseArgs({ args: argv, options, allowPositionals: false, strict: true });
+  const get = (flag: keyof typeof FLAGS): string | undefined => {
+    const name = FLAGS[flag];
+    const v = (values[flag] as string | undefined) ?? (values[name] as string | undefined) ?? env[name];
+    return v === '' ? undefined : v;
+  };
+  const screenId = get('screen-id');
+  const token = get('screen-token');
+  if (!screenId) throw new Error('STANDER_SCREEN_ID (or --screen-id) is required');
+  if (!IdSchema.safeParse(screenId).success) throw new Error(`invalid screen id "${screenId}"`);
+  if (!token) throw new Error('STANDER_SCREEN_TOKEN (or --screen-token) is required');
+  const uiPort = Number(get('ui-port') ?? 8090);
+  if (!Number.isInteger(uiPort) || uiPort < 0 || uiPort > 65535)
+    throw new Error(`invalid UI port "${get('ui-port')}"`);
+  const shell = (get('shell') ?? (electronInstalled() ? 'electron' : 'chromium')) as ShellKind;
+  if (!['electron', 'chromium', 'none'].includes(shell))
+    throw new Error(`invalid shell "${shell}": electron, chromium or none`);
+  const serverUrl = get('server-url') ?? 'http://127.0.0.1:8080';
+  const mqttUrl = get('mqtt-url') ?? 'mqtt://127.0.0.1:1883';
+  for (const [what, u] of [
+    ['server URL', serverUrl],
+    ['MQTT URL', mqttUrl],
+  ] as const) {
+    try {
+      new URL(u);
+    } catch {
+      throw new Error(`invalid ${what} "${u}"`);
+    }
+  }
+  return {
+    serverUrl,
+    mqttUrl,
+    screenId,
+    token,
+    cacheDir: get('cache-dir') ?? defaultCacheDir(screenId, env),
+    uiPort,
+    shell,
+    logLevel: get('log-level') ?? 'info',
+  };
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(HELP);
+    return;
+  }
+  let settings: KioskSettings;
+  try {
+    settings = readSettings(argv);
+  } catch (e) {
+    process.stderr.write(`kiosk: ${(e as Error).message}\n\n${HELP}`);
+    process.exitCode = 1;
+    return;
+  }
+  const log = createLogger({ level: settings.logLevel, screenId: settings.screenId });
+  const agent = await startAgent({
+    screenId: settings.screenId,
+    token: settings.token,
+    serverUrl: settings.serverUrl,
+    mqttUrl: settings.mqttUrl,
+    cacheDir: settings.cacheDir,
+    uiPort: settings.uiPort,
+    log,
+  });
+  const uiUrl = agent.uiUrl!;
+  let shell: { close(): Promise<void> } | null = null;
+  if (settings.shell !== 'none') {
+    const shellModule = new URL('./main/index.ts', import.meta.url);
+    if (!existsSync(shellModule)) {
+      log.error(`the ${settings.shell} shell is not available in this build; use STANDER_SHELL=none`);
+      await agent.close();
+      process.exitCode = 1;
+      return;
+    }
+    const mod = (await import(shellModule.href)) as ShellModule;
+    shell = await mod.startShell(settings.shell, { agent, uiUrl, log, settings });
+  }
+  process.stdout.write(
+    `Stander screen ${settings.screenId}: UI at ${uiUrl} (shell: ${settings.shell}, cache: ${settings.cacheDir})\n`,
+  );
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    await shell?.close().catch(() => undefined);
+    await agent.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMain) {
+  void main().catch((e: Error) => {
+    process.stderr.write(`kiosk: ${e.message}\n`);
+    process.exit(1);
+  });
+}
