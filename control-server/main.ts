@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { ConfigError, loadSettings } from './config.ts';
 import { createLogger } from './log.ts';
 import { startServer } from './server.ts';
@@ -30,7 +31,9 @@ async function main(): Promise<void> {
   const log = createLogger('stander-server');
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer({ ...settings, log });
+    const feeds = existsSync(settings.feedsConfig);
+    if (!feeds) log.warn({ file: settings.feedsConfig }, 'no feeds configuration: running without feeds');
+    server = await startServer({ ...settings, log, feeds });
   } catch (e) {
     const message = e instanceof StoreFileError || e instanceof Error ? e.message : String(e);
     process.stderr.write(`stander server: cannot start: ${message}\n`);

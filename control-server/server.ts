@@ -5,7 +5,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import type { Express } from 'express';
 import { createApi } from './api/app.ts';
-import type { ApiContext, FeedsHealthProvider } from './api/deps.ts';
+import type { ApiContext } from './api/deps.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded.ts';
 import { connectExternalBroker, type ExternalBus } from './broker/external.ts';
 import { createBrokerHooksRouter } from './broker/http-hooks.ts';
@@ -20,6 +20,8 @@ import { createLogger, type Logger } from './log.ts';
 import { type AdminBootstrap, ensureAdmin } from './store/bootstrap.ts';
 import { openStore, type Store } from './store/index.ts';
 import { republishAll } from './api/publish.ts';
+import { startFeeds } from './feeds/index.ts';
+import { registry } from './metrics.ts';
 import { createDashboard, type Dashboard } from './api/routes-dashboard/index.ts';
 import { staticRouter } from './api/static.ts';
 
@@ -29,8 +31,9 @@ import { staticRouter } from './api/static.ts';
  * (REST, dashboard, content, MQTT over WebSocket at /mqtt). Works with port 0 for tests.
  */
 
-/** Helper C's feed poller plugs in here: started after the broker, stopped first. */
-export interface FeedsHandle extends Partial<FeedsHealthProvider> {
+/** The feed poller (helper C's control-server/feeds): started after the broker, stopped first. */
+export interface FeedsHandle {
+  status(): Record<string, unknown>;
   close(): Promise<void>;
 }
 export type StartFeeds = (ctx: {
@@ -40,11 +43,17 @@ export type StartFeeds = (ctx: {
   feedsConfig: string;
 }) => Promise<FeedsHandle>;
 
+/** The default poller: every enabled source of the feeds configuration file (content/feeds.json). */
+export const startConfiguredFeeds: StartFeeds = async ({ bus, log, feedsConfig }) => {
+  const feeds = await startFeeds({ configFile: feedsConfig, bus, log, registry });
+  return { status: () => ({ sources: feeds.health() }), close: () => feeds.stop() };
+};
+
 export interface StartServerOptions extends Partial<Omit<ServerSettings, 'dataDir'>> {
   dataDir: string;
   log?: Logger;
-  /** The feed poller (helper C's startFeeds); none when omitted. */
-  startFeeds?: StartFeeds | null;
+  /** Run the feed poller: true = the sources of `feedsConfig` (startConfiguredFeeds); default off. */
+  feeds?: boolean | StartFeeds;
   /** More routes (the dashboard's), mounted after the API's own. */
   extendApi?: (
     app: Express,
@@ -179,8 +188,9 @@ export async function startServer(opts: StartServerOptions): Promise<StanderServ
 
     // ---- feeds (helper C): started with the bus, stopped before the broker ----------------------
     let feeds: FeedsHandle | null = null;
-    if (opts.startFeeds) {
-      feeds = await opts.startFeeds({
+    if (opts.feeds) {
+      const start = opts.feeds === true ? startConfiguredFeeds : opts.feeds;
+      feeds = await start({
         bus,
         store,
         log,
@@ -196,7 +206,7 @@ export async function startServer(opts: StartServerOptions): Promise<StanderServ
       bus,
       log,
       dataDir: store.dataDir,
-      feeds: feeds?.status ? { status: () => feeds?.status?.() ?? {} } : null,
+      feeds,
       revokeUser: (username) => api?.sessions.revokeUser(username),
     });
     await dashboard.start();
@@ -211,7 +221,7 @@ export async function startServer(opts: StartServerOptions): Promise<StanderServ
       log,
       presence,
       health,
-      feeds: feeds?.status ? { status: () => feeds?.status?.() ?? {} } : null,
+      feeds,
       ...(opts.mobileBaseUrl ? { mobileBaseUrl: opts.mobileBaseUrl } : {}),
       ready: () => ready && (externalBus ? externalBus.connected() : !embedded?.aedes.closed),
       extend: (a, ctx) => {
@@ -233,6 +243,8 @@ export async function startServer(opts: StartServerOptions): Promise<StanderServ
       },
     });
     api = app;
+    cleanups.push(() => app.close());
+    await app.ready;
     const httpServer = opts.tls
       ? https.createServer(
           { cert: await readFile(opts.tls.certFile), key: await readFile(opts.tls.keyFile) },
