@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app } from 'electron';
+import { SystemdNotifier } from '../../../hardware/index.ts';
 import { startAgent } from '../../agent/index.ts';
 import { startDeviceHardware } from '../hardware-adapter.ts';
 import { readShellSettings } from '../settings.ts';
@@ -57,11 +58,15 @@ async function main(): Promise<void> {
     memoryLimitMb: s.memoryLimitMb,
   });
   agent.setShell(shell);
+  // Type=notify unit: READY once the UI is up, then WATCHDOG=1 while the main loop runs
+  const notifier = new SystemdNotifier();
+  notifier.start();
 
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
+    notifier.stop();
     shell.stop();
     await agent.close().catch(() => undefined);
     await hw.stop().catch(() => undefined);
