@@ -201,6 +201,11 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     s.once('close', () => sockets.delete(s));
   };
   const handle = (s: Duplex) => {
+    // OS-level keepalive catches half-open sockets of clients that asked for MQTT keepalive 0.
+    if (s instanceof net.Socket) {
+      s.setKeepAlive(true, 60_000);
+      s.setNoDelay(true);
+    }
     track(s);
     aedes.handle(s);
   };

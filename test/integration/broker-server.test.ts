@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topics } from '../../protocol/index.ts';
 import { silentLogger } from '../../control-server/log.ts';
@@ -94,6 +95,56 @@ describe('control server with its embedded broker', () => {
     })();
     expect(view.appVersion).toBe('1.0.0');
     expect(typeof view.lastSeen).toBe('string');
+  });
+
+  it('shows the latest health in the REST view; counts an invalid report on /metrics', async () => {
+    const health = {
+      at: new Date().toISOString(),
+      uptimeS: 100,
+      cpuPercent: 12.5,
+      memory: { rssBytes: 1e8, freeBytes: 1e9, totalBytes: 4e9 },
+      disk: { freeBytes: 5e9, totalBytes: 3e10 },
+      temperatureC: 41,
+      display: { on: true, brightness: 80 },
+      feeds: [],
+      contentVersion: 'c-1',
+      downloads: { pending: 0, bytesDone: 0, bytesTotal: 0 },
+      invalidMessages: 0,
+      cacheCorruptions: 0,
+      renderer: { state: 'ok', restarts: 0 },
+    };
+    await mosquittoPub(cred(a), topics.screenHealth(a.id), JSON.stringify(health));
+    await waitFor(() => server.health.latest(a.id), 3000);
+    const view = await rest.screen(a.id);
+    expect(view.health).toMatchObject({ cpuPercent: 12.5, temperatureC: 41 });
+    const bad = await mosquittoPub(
+      cred(a),
+      topics.screenHealth(a.id),
+      JSON.stringify({ ...health, cpuPercent: 'hot' }),
+    );
+    expect(bad.stdout).toContain('received PUBACK');
+    const metrics = await (await fetch(`${server.httpUrl}/metrics`)).text();
+    expect(metrics).toMatch(
+      /stander_invalid_messages_total\{[^}]*kind="health"[^}]*reason="schema"[^}]*\} [1-9]/,
+    );
+    expect((await rest.screen(a.id)).health).toMatchObject({ cpuPercent: 12.5 });
+  });
+
+  it('serves MQTT over WebSocket at /mqtt on the HTTP port', async () => {
+    expect(server.wsUrl).toBe(`${server.httpUrl.replace('http', 'ws')}/mqtt`);
+    const c = await mqtt.connectAsync(server.wsUrl ?? '', {
+      clientId: `${b.id}:ws`,
+      username: b.id,
+      password: b.token,
+      reconnectPeriod: 0,
+    });
+    try {
+      const got = new Promise<string>((r) => c.once('message', (_t, p) => r(p.toString())));
+      await c.subscribeAsync(topics.screenConfig(b.id), { qos: 1 });
+      expect(JSON.parse(await got)).toMatchObject({ screenId: b.id });
+    } finally {
+      await c.endAsync();
+    }
   });
 
   it('refuses a wrong token', async () => {
