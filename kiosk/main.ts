@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { IdSchema } from '../protocol/index.ts';
-import { type AgentHandle, startAgent } from './agent/index.ts';
-import { createLogger, type Logger } from './agent/log.ts';
+import { startAgent } from './agent/index.ts';
+import { createLogger } from './agent/log.ts';
 
 /**
  * `npm run kiosk -- [flags]`: one screen, its agent and its UI in the chosen shell.
@@ -25,14 +24,6 @@ export interface KioskSettings {
   uiPort: number;
   shell: ShellKind;
   logLevel: string;
-}
-
-/** What kiosk/main/index.ts (the shells) must export for STANDER_SHELL=electron|chromium. */
-export interface ShellModule {
-  startShell(
-    kind: Exclude<ShellKind, 'none'>,
-    ctx: { agent: AgentHandle; uiUrl: string; log: Logger; settings: KioskSettings },
-  ): Promise<{ close(): Promise<void> }>;
 }
 
 const FLAGS = {
@@ -60,13 +51,9 @@ Runs one screen: its agent (MQTT sync, cache, downloads, schedule, health, comma
   --log-level LEVEL    STANDER_LOG_LEVEL     pino level (default info)
 `;
 
+/** The shells are loaded only when used, so `--shell none` starts without Playwright or Electron. */
 function electronInstalled(): boolean {
-  try {
-    const bin = createRequire(import.meta.url)('electron') as unknown;
-    return typeof bin === 'string' && existsSync(bin);
-  } catch {
-    return false;
-  }
+  return existsSync(fileURLToPath(new URL('../node_modules/electron/dist/electron', import.meta.url)));
 }
 
 export function defaultCacheDir(screenId: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -137,6 +124,24 @@ async function main(): Promise<void> {
     return;
   }
   const log = createLogger({ level: settings.logLevel, screenId: settings.screenId });
+  if (settings.shell === 'electron') {
+    // Electron runs the whole screen itself: the agent lives in its main process (kiosk/main/electron).
+    const { launchElectron } = await import('./main/launch.ts');
+    const child = launchElectron({
+      ...process.env,
+      STANDER_SERVER_URL: settings.serverUrl,
+      STANDER_MQTT_URL: settings.mqttUrl,
+      STANDER_SCREEN_ID: settings.screenId,
+      STANDER_SCREEN_TOKEN: settings.token,
+      STANDER_CACHE_DIR: settings.cacheDir,
+      STANDER_UI_PORT: String(settings.uiPort),
+      STANDER_SHELL: 'electron',
+      STANDER_LOG_LEVEL: settings.logLevel,
+    });
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => child.kill(sig));
+    child.on('exit', (code) => process.exit(code ?? 1));
+    return;
+  }
   const agent = await startAgent({
     screenId: settings.screenId,
     token: settings.token,
@@ -147,18 +152,10 @@ async function main(): Promise<void> {
     log,
   });
   const uiUrl = agent.uiUrl!;
-  let shell: { close(): Promise<void> } | null = null;
-  if (settings.shell !== 'none') {
-    const shellModule = new URL('./main/index.ts', import.meta.url);
-    if (!existsSync(shellModule)) {
-      log.error(`the ${settings.shell} shell is not available in this build; use STANDER_SHELL=none`);
-      await agent.close();
-      process.exitCode = 1;
-      return;
-    }
-    const mod = (await import(shellModule.href)) as ShellModule;
-    shell = await mod.startShell(settings.shell, { agent, uiUrl, log, settings });
-  }
+  const shell =
+    settings.shell === 'chromium'
+      ? await (await import('./main/launch.ts')).startBrowserShellFor(agent, { log })
+      : null;
   process.stdout.write(
     `Stander screen ${settings.screenId}: UI at ${uiUrl} (shell: ${settings.shell}, cache: ${settings.cacheDir})\n`,
   );
@@ -167,7 +164,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping');
-    await shell?.close().catch(() => undefined);
+    await shell?.stop().catch(() => undefined);
     await agent.close();
     process.exit(0);
   };

@@ -187,7 +187,6 @@ export function feedView(data: AgentData, now: number): FeedView {
   return view;
 }
 
-/** A short fingerprint of what this screen can play: changes whenever a playable campaign does. */
 /**
  * The campaigns this screen holds ready to play, as {id, version}: published in status and health
  * (`campaigns`) so the dashboard can count delivery per campaign. Same set as contentVersionOf.
@@ -203,6 +202,7 @@ export function heldCampaignsOf(
     .slice(0, 1000);
 }
 
+/** A short fingerprint of what this screen can play: changes whenever a playable campaign does. */
 export function contentVersionOf(data: AgentData, has: (sha: string) => boolean): string {
   const parts = candidates(data, has)
     .filter((c) => !c.partial)
