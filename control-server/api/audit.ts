@@ -29,6 +29,18 @@ export function auditAs(res: Response, action: string, target: string | null = n
 }
 
 /**
+ * Names a route's audit entry before authentication runs, so refused requests (401/403) are
+ * recorded with their action and target too. `target` takes the route's `:id` parameter.
+ */
+export function audited(action: string, target?: (id: string) => string): RequestHandler {
+  return (req, res, next) => {
+    const id = req.params.id;
+    auditAs(res, action, target && typeof id === 'string' ? target(id) : null);
+    next();
+  };
+}
+
+/**
  * Every mutating request (successful or not) ends up in the audit log: who, what, target, when,
  * outcome, status, client address and, for failures, the error message. The entry is written when
  * the response has been sent; paths under `skip` (machine-to-machine hooks) are not audited.

@@ -4,6 +4,7 @@ import rateLimit, { ipKeyGenerator } from 'express-rate-limit';
 import { type Role, SessionRequestSchema } from '../../protocol/index.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/index.ts';
+import { audited } from './audit.ts';
 import type { ApiLimits, Principal } from './deps.ts';
 import { HttpError, parseOr400 } from './errors.ts';
 
@@ -144,8 +145,7 @@ export function sessionRouter(o: {
     handler: limited('too many login attempts from this address; try again later'),
   });
 
-  r.post('/api/v1/session', perIp, perAccount, async (req, res) => {
-    res.locals.auditAction = 'session.create';
+  r.post('/api/v1/session', audited('session.create'), perIp, perAccount, async (req, res) => {
     const body = parseOr400(SessionRequestSchema, req.body);
     res.locals.auditActor = body.username;
     const user = await o.store.verifyUser(body.username, body.password);
@@ -167,8 +167,7 @@ export function sessionRouter(o: {
     res.json({ username: s.username, role: s.role, expiresAt: new Date(s.expiresAt).toISOString() });
   });
 
-  r.delete('/api/v1/session', o.auth(), (req, res) => {
-    res.locals.auditAction = 'session.delete';
+  r.delete('/api/v1/session', audited('session.delete'), o.auth(), (req, res) => {
     o.sessions.revoke(bearer(req.get('authorization')) ?? '');
     res.status(204).end();
   });

@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { type Campaign, CampaignInputSchema, type CampaignView } from '../../protocol/index.ts';
 import type { CampaignInputParsed, CampaignRecord } from '../store/index.ts';
-import { auditAs } from './audit.ts';
+import { auditAs, audited } from './audit.ts';
 import type { ApiContext, ApiDeps } from './deps.ts';
 import { HttpError, parseOr400 } from './errors.ts';
 import { clearCampaign, publishCampaign } from './publish.ts';
@@ -74,7 +74,7 @@ export function campaignsRouter(deps: ApiDeps, ctx: ApiContext): Router {
     res.json(view(find(String(req.params.id))));
   });
 
-  r.post('/api/v1/campaigns', ...editors, async (req, res) => {
+  r.post('/api/v1/campaigns', audited('campaign.create'), ...editors, async (req, res) => {
     auditAs(res, 'campaign.create');
     const input = parseOr400(CampaignInputSchema, req.body);
     checkAssets(input);
@@ -84,31 +84,41 @@ export function campaignsRouter(deps: ApiDeps, ctx: ApiContext): Router {
     res.status(201).location(`/api/v1/campaigns/${c.id}`).json({ id: c.id, version: c.version, published });
   });
 
-  r.put('/api/v1/campaigns/:id', ...editors, async (req, res) => {
-    const id = String(req.params.id);
-    auditAs(res, 'campaign.update', `campaign:${id}`);
-    find(id);
-    const input = parseOr400(CampaignInputSchema, req.body);
-    checkAssets(input);
-    const c = await store.updateCampaign(id, input, actor(res));
-    const published = await publish(c);
-    res.json({ id: c.id, version: c.version, published });
-  });
+  r.put(
+    '/api/v1/campaigns/:id',
+    audited('campaign.update', (id) => `campaign:${id}`),
+    ...editors,
+    async (req, res) => {
+      const id = String(req.params.id);
+      auditAs(res, 'campaign.update', `campaign:${id}`);
+      find(id);
+      const input = parseOr400(CampaignInputSchema, req.body);
+      checkAssets(input);
+      const c = await store.updateCampaign(id, input, actor(res));
+      const published = await publish(c);
+      res.json({ id: c.id, version: c.version, published });
+    },
+  );
 
-  r.delete('/api/v1/campaigns/:id', ...editors, async (req, res) => {
-    const id = String(req.params.id);
-    auditAs(res, 'campaign.delete', `campaign:${id}`);
-    find(id);
-    await store.deleteCampaign(id, actor(res));
-    try {
-      await clearCampaign(bus, id);
-    } catch (err) {
-      log.error(
-        { err, campaignId: id },
-        'clearing retained campaign failed; it is cleared at the next start',
-      );
-    }
-    res.status(204).end();
-  });
+  r.delete(
+    '/api/v1/campaigns/:id',
+    audited('campaign.delete', (id) => `campaign:${id}`),
+    ...editors,
+    async (req, res) => {
+      const id = String(req.params.id);
+      auditAs(res, 'campaign.delete', `campaign:${id}`);
+      find(id);
+      await store.deleteCampaign(id, actor(res));
+      try {
+        await clearCampaign(bus, id);
+      } catch (err) {
+        log.error(
+          { err, campaignId: id },
+          'clearing retained campaign failed; it is cleared at the next start',
+        );
+      }
+      res.status(204).end();
+    },
+  );
   return r;
 }

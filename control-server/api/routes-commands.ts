@@ -2,7 +2,7 @@ import express, { type Router } from 'express';
 import { CommandRequestSchema, type CommandView } from '../../protocol/index.ts';
 import { CommandPublishError, issueCommand } from '../fleet/commands.ts';
 import type { CommandRecord } from '../store/index.ts';
-import { auditAs } from './audit.ts';
+import { auditAs, audited } from './audit.ts';
 import type { ApiContext, ApiDeps } from './deps.ts';
 import { HttpError, parseOr400 } from './errors.ts';
 
@@ -19,21 +19,26 @@ export function commandsRouter(deps: ApiDeps, ctx: ApiContext): Router {
     if (!store.getScreen(id)) throw new HttpError(404, `no screen "${id}"`);
   };
 
-  r.post('/api/v1/screens/:id/commands', ...techs, async (req, res) => {
-    const screenId = String(req.params.id);
-    auditAs(res, 'command.issue', `screen:${screenId}`);
-    screen(screenId);
-    const request = parseOr400(CommandRequestSchema, req.body);
-    auditAs(res, `command.${request.type}`, `screen:${screenId}`);
-    const p = ctx.principalOf(res);
-    try {
-      const rec = await issueCommand(deps, screenId, request, p?.kind === 'user' ? p.username : 'unknown');
-      res.status(202).location(`/api/v1/screens/${screenId}/commands/${rec.id}`).json({ id: rec.id });
-    } catch (err) {
-      if (err instanceof CommandPublishError) throw new HttpError(503, err.message);
-      throw err;
-    }
-  });
+  r.post(
+    '/api/v1/screens/:id/commands',
+    audited('command.issue', (id) => `screen:${id}`),
+    ...techs,
+    async (req, res) => {
+      const screenId = String(req.params.id);
+      auditAs(res, 'command.issue', `screen:${screenId}`);
+      screen(screenId);
+      const request = parseOr400(CommandRequestSchema, req.body);
+      auditAs(res, `command.${request.type}`, `screen:${screenId}`);
+      const p = ctx.principalOf(res);
+      try {
+        const rec = await issueCommand(deps, screenId, request, p?.kind === 'user' ? p.username : 'unknown');
+        res.status(202).location(`/api/v1/screens/${screenId}/commands/${rec.id}`).json({ id: rec.id });
+      } catch (err) {
+        if (err instanceof CommandPublishError) throw new HttpError(503, err.message);
+        throw err;
+      }
+    },
+  );
 
   r.get('/api/v1/screens/:id/commands', ...techs, (req, res) => {
     const screenId = String(req.params.id);

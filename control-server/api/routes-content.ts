@@ -8,7 +8,7 @@ import type { ContentView } from '../../protocol/index.ts';
 import { counter } from '../metrics.ts';
 import { fsyncDir } from '../store/durable-file.ts';
 import type { ContentRecord } from '../store/index.ts';
-import { auditAs } from './audit.ts';
+import { auditAs, audited } from './audit.ts';
 import { ALLOWED_MIME, isAllowedMime, SNIFF_BYTES, sniffMatches } from './content-types.ts';
 import type { ApiContext, ApiDeps, ApiLimits } from './deps.ts';
 import { HttpError } from './errors.ts';
@@ -80,7 +80,7 @@ export function contentRouter(deps: ApiDeps, ctx: ApiContext, limits: ApiLimits)
     res.json(contentView(c));
   });
 
-  r.post('/api/v1/content', ...editors, async (req, res) => {
+  r.post('/api/v1/content', audited('content.upload'), ...editors, async (req, res) => {
     auditAs(res, 'content.upload');
     const mime = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (!isAllowedMime(mime)) {

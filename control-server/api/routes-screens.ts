@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { type ScreenDetail, ScreenCreateSchema, ScreenUpdateSchema } from '../../protocol/index.ts';
 import type { ScreenRecord } from '../store/index.ts';
-import { auditAs } from './audit.ts';
+import { auditAs, audited } from './audit.ts';
 import type { ApiContext, ApiDeps } from './deps.ts';
 import { HttpError, parseOr400 } from './errors.ts';
 import { clearScreen, publishScreenConfig } from './publish.ts';
@@ -67,7 +67,7 @@ export function screensRouter(deps: ApiDeps, ctx: ApiContext): Router {
     res.json(view(find(String(req.params.id))));
   });
 
-  r.post('/api/v1/screens', ...admin, async (req, res) => {
+  r.post('/api/v1/screens', audited('screen.create'), ...admin, async (req, res) => {
     auditAs(res, 'screen.create');
     const input = parseOr400(ScreenCreateSchema, req.body);
     if (input.id) auditAs(res, 'screen.create', `screen:${input.id}`);
@@ -78,38 +78,53 @@ export function screensRouter(deps: ApiDeps, ctx: ApiContext): Router {
     res.status(201).location(`/api/v1/screens/${screen.id}`).json({ id: screen.id, token });
   });
 
-  r.put('/api/v1/screens/:id', ...admin, async (req, res) => {
-    const id = String(req.params.id);
-    auditAs(res, 'screen.update', `screen:${id}`);
-    const old = find(id);
-    const patch = parseOr400(ScreenUpdateSchema, req.body);
-    checkLanguages(patch.languages ?? old.languages, patch.defaultLanguage ?? old.defaultLanguage);
-    const screen = await store.updateScreen(id, patch);
-    await publish(screen);
-    res.json(view(screen));
-  });
+  r.put(
+    '/api/v1/screens/:id',
+    audited('screen.update', (id) => `screen:${id}`),
+    ...admin,
+    async (req, res) => {
+      const id = String(req.params.id);
+      auditAs(res, 'screen.update', `screen:${id}`);
+      const old = find(id);
+      const patch = parseOr400(ScreenUpdateSchema, req.body);
+      checkLanguages(patch.languages ?? old.languages, patch.defaultLanguage ?? old.defaultLanguage);
+      const screen = await store.updateScreen(id, patch);
+      await publish(screen);
+      res.json(view(screen));
+    },
+  );
 
-  r.post('/api/v1/screens/:id/token', ...admin, async (req, res) => {
-    const id = String(req.params.id);
-    auditAs(res, 'screen.token.rotate', `screen:${id}`);
-    find(id);
-    const token = await store.rotateScreenToken(id);
-    res.json({ id, token });
-  });
+  r.post(
+    '/api/v1/screens/:id/token',
+    audited('screen.token.rotate', (id) => `screen:${id}`),
+    ...admin,
+    async (req, res) => {
+      const id = String(req.params.id);
+      auditAs(res, 'screen.token.rotate', `screen:${id}`);
+      find(id);
+      const token = await store.rotateScreenToken(id);
+      res.json({ id, token });
+    },
+  );
 
-  r.delete('/api/v1/screens/:id', ...admin, async (req, res) => {
-    const id = String(req.params.id);
-    auditAs(res, 'screen.delete', `screen:${id}`);
-    find(id);
-    await store.deleteScreen(id);
-    deps.presence?.forget?.(id);
-    deps.health?.forget?.(id);
-    try {
-      await clearScreen(bus, id);
-    } catch (err) {
-      log.error({ err, screenId: id }, 'clearing retained screen state failed');
-    }
-    res.status(204).end();
-  });
+  r.delete(
+    '/api/v1/screens/:id',
+    audited('screen.delete', (id) => `screen:${id}`),
+    ...admin,
+    async (req, res) => {
+      const id = String(req.params.id);
+      auditAs(res, 'screen.delete', `screen:${id}`);
+      find(id);
+      await store.deleteScreen(id);
+      deps.presence?.forget?.(id);
+      deps.health?.forget?.(id);
+      try {
+        await clearScreen(bus, id);
+      } catch (err) {
+        log.error({ err, screenId: id }, 'clearing retained screen state failed');
+      }
+      res.status(204).end();
+    },
+  );
   return r;
 }
