@@ -102,7 +102,6 @@ describe('API: screens', () => {
       h.server.store.listAudit({ actor: 'operator' }).find((e) => e.action === 'screen.create'),
     );
     expect(denied).toMatchObject({ outcome: 'denied', status: 403 });
-    (await import('node:fs')).writeFileSync(JSON.stringify(h.server.store.listAudit({ limit: 30 }), null, 1));
     const invalid = await eventually(() =>
       h.server.store.listAudit({ actor: 'admin' }).find((e) => e.status === 400),
     );
