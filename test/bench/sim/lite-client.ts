@@ -19,6 +19,11 @@ export interface LiteConnectOptions {
   will?: { topic: string; payload: Buffer; qos: 0 | 1; retain: boolean };
   /** Connection attempt budget, ms. */
   timeoutMs?: number;
+  /**
+   * Message handler, installed before CONNECT goes out: a broker sends a persistent session's queued
+   * messages right behind CONNACK, often in the same TCP segment, before any later listener exists.
+   */
+  onMessage?: (m: LiteMessage) => void;
 }
 
 export interface LiteMessage {
@@ -83,6 +88,7 @@ export class LiteClient extends EventEmitter<{
     return new Promise((resolve, reject) => {
       const socket = net.connect({ host: opts.host, port: opts.port });
       const client = new LiteClient(socket);
+      if (opts.onMessage) client.on('message', opts.onMessage);
       const timer = setTimeout(() => {
         socket.destroy();
         reject(new MqttConnectError(`connect timeout after ${opts.timeoutMs ?? 30_000} ms`));

@@ -1,5 +1,6 @@
 import {
   CampaignSchema,
+  CommandResultSchema,
   CommandSchema,
   type FeedKind,
   feedSnapshotSchemas,
@@ -95,9 +96,9 @@ export class SimScreen {
         qos: 1,
         retain: true,
       },
+      onMessage: (m) => this.onMessage(m.topic, m.payload),
     });
     this.client = client;
-    client.on('message', (m) => this.onMessage(m.topic, m.payload));
     client.on('error', () => {});
     client.on('close', () => {
       this.closedBytesIn += client.bytesIn;
@@ -246,12 +247,15 @@ export class SimScreen {
         at: new Date().toISOString(),
         message: 'simulated',
       };
-      void this.client
-        ?.publish(topics.screenCmdResult(this.id), Buffer.from(JSON.stringify(result)), {
-          qos: 1,
-          retain: false,
-        })
-        .catch(() => {});
+      // A command queued while offline arrives right behind CONNACK, before connect() has returned.
+      setImmediate(() => {
+        void this.client
+          ?.publish(topics.screenCmdResult(this.id), encodePayload(CommandResultSchema, result), {
+            qos: 1,
+            retain: false,
+          })
+          .catch(() => {});
+      });
     } else {
       this.invalid++;
       return;
