@@ -75,7 +75,7 @@ export async function readShellSettings(
     token,
     serverUrl: serverUrl ?? 'http://127.0.0.1:8080',
     mqttUrl: mqttUrl ?? 'mqtt://127.0.0.1:1883',
-    cacheDir: env.STANDER_CACHE_DIR ?? join(dataHome, 'stander', screenId),
+    cacheDir: env.STANDER_CACHE_DIR ?? join(dataHome, 'stander', 'screens', screenId),
     uiPort: port(env.STANDER_UI_PORT, 8090),
     shell: pickShell(env, electronAvailable),
     hardware: env.STANDER_HARDWARE === 'sim' ? 'sim' : 'linux',
