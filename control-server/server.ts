@@ -11,6 +11,7 @@ import { connectExternalBroker, type ExternalBus } from './broker/external.ts';
 import { createBrokerHooksRouter } from './broker/http-hooks.ts';
 import { mosquittoPasswordHash } from './broker/mosquitto-files.ts';
 import { MosquittoSync } from './broker/mosquitto-sync.ts';
+import { CredentialWatcher } from './broker/revocation.ts';
 import type { Bus } from './bus.ts';
 import type { ServerSettings } from './config.ts';
 import { FleetHealth } from './fleet/health.ts';
@@ -166,6 +167,10 @@ export async function startServer(opts: StartServerOptions): Promise<StanderServ
       });
       cleanups.push(() => embedded?.close());
       bus = embedded.bus;
+      const broker = embedded;
+      const watcher = new CredentialWatcher(store, (id) => broker.disconnectScreen(id), log);
+      watcher.start();
+      cleanups.push(() => watcher.stop());
     }
 
     // ---- fleet --------------------------------------------------------------------------------

@@ -56,6 +56,8 @@ export interface EmbeddedBroker {
   attachWebSocket(server: HttpServer | HttpsServer, path?: string): void;
   /** Number of live connections per screen id. */
   connectedScreens(): ReadonlyMap<string, number>;
+  /** Closes every connection of this screen (deleted, or its token rotated); returns how many. */
+  disconnectScreen(screenId: string): number;
   close(): Promise<void>;
 }
 
@@ -75,6 +77,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   const dropped = new WeakSet<object>();
   const events = new EventEmitter<BrokerEvents>();
   const screenConnections = new Map<string, number>();
+  const screenClients = new Map<string, Set<Client>>();
   const sockets = new Set<Duplex>();
 
   const aedes = await Aedes.createBroker({
@@ -174,6 +177,9 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     mqttClients.inc({ identity: identityLabel(identity) });
     if (identity.kind === 'screen') {
       screenConnections.set(identity.screenId, (screenConnections.get(identity.screenId) ?? 0) + 1);
+      const set = screenClients.get(identity.screenId) ?? new Set<Client>();
+      set.add(client);
+      screenClients.set(identity.screenId, set);
       events.emit('screenConnected', identity.screenId, client.id);
     }
   });
@@ -185,6 +191,9 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       const n = (screenConnections.get(identity.screenId) ?? 1) - 1;
       if (n <= 0) screenConnections.delete(identity.screenId);
       else screenConnections.set(identity.screenId, n);
+      const set = screenClients.get(identity.screenId);
+      set?.delete(client);
+      if (set?.size === 0) screenClients.delete(identity.screenId);
       events.emit('screenDisconnected', identity.screenId, client.id);
     }
   });
@@ -285,6 +294,14 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     events,
     attachWebSocket,
     connectedScreens: () => screenConnections,
+    disconnectScreen(screenId: string) {
+      const set = screenClients.get(screenId);
+      if (!set) return 0;
+      const clients = [...set];
+      for (const c of clients) c.close();
+      log.info({ screenId, connections: clients.length }, 'screen connections closed (credentials revoked)');
+      return clients.length;
+    },
     async close() {
       if (closed) return;
       closed = true;

@@ -155,6 +155,26 @@ describe('control server with its embedded broker', () => {
     expect(other.code).toBe(5);
   });
 
+  it("ends a screen's live connection when its token is rotated; the old token is refused", async () => {
+    const c = await mqtt.connectAsync(server.mqttUrl, {
+      clientId: a.id,
+      username: a.id,
+      password: a.token,
+      reconnectPeriod: 0,
+    });
+    const closed = new Promise<void>((r) => c.once('close', () => r()));
+    const rotated = await rest.request('POST', `/api/v1/screens/${a.id}/token`);
+    expect(rotated.status).toBe(200);
+    const fresh = { id: a.id, token: (rotated.body as { token: string }).token };
+    await closed;
+    c.end(true);
+    const old = await mosquittoSub(cred(a), ['v1/feeds/#'], 1, 2);
+    expect(old.code).toBe(5);
+    a = fresh;
+    const ok = await mosquittoSub(cred(a), [topics.screenConfig(a.id)], 1, 3);
+    expect(ok.code).toBe(0);
+  });
+
   it('publishes the retained state again after a restart', async () => {
     await server.close();
     server = await start();
