@@ -57,13 +57,15 @@ function stopSpecs(ctx: AdapterContext, g: GtfsStatic): StopSpec[] {
 }
 
 interface Candidate {
-  dep: Departure;
   tripId: string;
+  routeId: string;
   startTime: string | null;
   startDate: string;
   seq: number;
   stopId: string;
   plannedMs: number;
+  cancelled: boolean;
+  delayS: number | null;
 }
 
 function hms(s: number): string {
@@ -71,54 +73,46 @@ function hms(s: number): string {
   return `${p(Math.floor(s / 3600))}:${p(Math.floor((s % 3600) / 60))}:${p(s % 60)}`;
 }
 
-/** Planned departures at a set of GTFS stops in [from, to], expanding frequencies and service days. */
-function planned(g: GtfsStatic, stopIds: Set<string>, from: DateTime, to: DateTime): Candidate[] {
+/**
+ * Planned departures at a set of GTFS stops in [from, to], expanding frequencies and service days.
+ * Times are plain epoch arithmetic from each service day's base; luxon is used once per day.
+ */
+function planned(g: GtfsStatic, stopIds: Set<string>, fromMs: number, toMs: number): Candidate[] {
   const out: Candidate[] = [];
-  const localFrom = from.setZone(g.timezone);
-  for (let back = -1; back <= Math.ceil(to.diff(from, 'days').days); back++) {
+  const localFrom = DateTime.fromMillis(fromMs, { zone: g.timezone });
+  const days = Math.ceil((toMs - fromMs) / 86_400_000);
+  for (let back = -1; back <= days; back++) {
     const day = localFrom.startOf('day').plus({ days: back });
     const ymd = day.toFormat('yyyyLLdd');
     // GTFS times count from "noon minus 12 hours", which differs from midnight on DST change days.
-    const base = day.set({ hour: 12 }).minus({ hours: 12 });
+    const baseMs = day.set({ hour: 12 }).minus({ hours: 12 }).toMillis();
     for (const stopId of stopIds) {
       for (const st of g.stopTimes.get(stopId) ?? []) {
         const trip = g.trips.get(st.tripId);
         if (!trip || !serviceRuns(g, trip.serviceId, ymd, day.weekday)) continue;
-        const route = g.routes.get(trip.routeId);
-        const freqs = g.frequencies.get(st.tripId);
-        const starts: { offset: number; startTime: string | null }[] = [];
-        if (freqs) {
-          const first = g.tripStart.get(st.tripId) ?? st.depS;
-          for (const f of freqs) {
-            for (let t = f.startS; t < f.endS; t += f.headwayS)
-              starts.push({ offset: t - first, startTime: hms(t) });
-          }
-        } else starts.push({ offset: 0, startTime: null });
-        for (const s of starts) {
-          const at = base.plus({ seconds: st.depS + s.offset });
-          if (at < from || at > to) continue;
-          const lastStop = g.tripLastStop.get(st.tripId);
-          const direction =
-            trip.headsign ?? (route?.longName || (lastStop ? g.stops.get(lastStop)?.name : undefined) || '');
+        const add = (offsetS: number, startTime: string | null) => {
+          const at = baseMs + (st.depS + offsetS) * 1000;
+          if (at < fromMs || at > toMs) return;
           out.push({
-            dep: {
-              line: (route?.shortName || route?.longName || trip.routeId).slice(0, 40),
-              mode: modeOfRouteType(route?.type ?? 3),
-              direction: direction.slice(0, 200),
-              plannedAt: iso(at),
-              expectedAt: null,
-              delayS: null,
-              track: null,
-              cancelled: false,
-              tripId: st.tripId.slice(0, 200),
-            },
             tripId: st.tripId,
-            startTime: s.startTime,
+            routeId: trip.routeId,
+            startTime,
             startDate: ymd,
             seq: st.seq,
             stopId,
-            plannedMs: at.toMillis(),
+            plannedMs: at,
+            cancelled: false,
+            delayS: null,
           });
+        };
+        const freqs = g.frequencies.get(st.tripId);
+        if (!freqs) {
+          add(0, null);
+          continue;
+        }
+        const first = g.tripStart.get(st.tripId) ?? st.depS;
+        for (const f of freqs) {
+          for (let t = f.startS; t < f.endS; t += f.headwayS) add(t - first, hms(t));
         }
       }
     }
@@ -126,10 +120,31 @@ function planned(g: GtfsStatic, stopIds: Set<string>, from: DateTime, to: DateTi
   return out;
 }
 
+function toDeparture(c: Candidate, g: GtfsStatic): Departure {
+  const trip = g.trips.get(c.tripId);
+  const route = g.routes.get(c.routeId);
+  const lastStop = g.tripLastStop.get(c.tripId);
+  const direction =
+    trip?.headsign ?? (route?.longName || (lastStop ? g.stops.get(lastStop)?.name : undefined) || '');
+  const planned = DateTime.fromMillis(c.plannedMs);
+  const live = c.delayS !== null && !c.cancelled;
+  return {
+    line: (route?.shortName || route?.longName || c.routeId).slice(0, 40),
+    mode: modeOfRouteType(route?.type ?? 3),
+    direction: direction.slice(0, 200),
+    plannedAt: iso(planned),
+    expectedAt: live ? iso(planned.plus({ seconds: c.delayS! })) : null,
+    delayS: live ? c.delayS : null,
+    track: null,
+    cancelled: c.cancelled,
+    tripId: c.tripId.slice(0, 200),
+  };
+}
+
 /** Applies a TripUpdate to one planned departure (GTFS-RT: a delay propagates down the trip). */
 function applyUpdate(c: Candidate, tu: TripUpdate, g: GtfsStatic): void {
   if (tu.trip.scheduleRelationship === rt.TripDescriptor.ScheduleRelationship.CANCELED) {
-    c.dep.cancelled = true;
+    c.cancelled = true;
     return;
   }
   const seqOf = g.tripSeq.get(c.tripId);
@@ -144,9 +159,9 @@ function applyUpdate(c: Candidate, tu: TripUpdate, g: GtfsStatic): void {
     }
     if (seq < c.seq && (!best || seq > best.seq)) best = { seq, u };
   }
-  const exact = best && (best.seq === c.seq || best.u.stopId === c.stopId);
+  const exact = best !== null && (best.seq === c.seq || best.u.stopId === c.stopId);
   if (exact && best!.u.scheduleRelationship === rt.TripUpdate.StopTimeUpdate.ScheduleRelationship.SKIPPED) {
-    c.dep.cancelled = true;
+    c.cancelled = true;
     return;
   }
   if (best?.u.scheduleRelationship === rt.TripUpdate.StopTimeUpdate.ScheduleRelationship.NO_DATA) return;
@@ -158,9 +173,7 @@ function applyUpdate(c: Candidate, tu: TripUpdate, g: GtfsStatic): void {
     else delay = ev?.delay ?? null;
   }
   if (delay === null && tu.delay !== null && tu.delay !== undefined) delay = tu.delay;
-  if (delay === null) return;
-  c.dep.delayS = delay;
-  c.dep.expectedAt = iso(DateTime.fromMillis(c.plannedMs + delay * 1000));
+  c.delayS = delay;
 }
 
 const staticCache = new WeakMap<Uint8Array, { key: string; g: GtfsStatic }>();
@@ -214,8 +227,8 @@ export const gtfsAdapter: FeedAdapter<TransportSnapshot> = {
     }
     const windowMin = num(ctx.options?.windowMinutes) ?? 90;
     const max = Math.min(num(ctx.options?.maxDepartures) ?? 30, 500);
-    const from = DateTime.fromJSDate(ctx.fetchedAt).minus({ minutes: 2 });
-    const to = from.plus({ minutes: windowMin + 2 });
+    const fromMs = ctx.fetchedAt.getTime() - 2 * 60_000;
+    const toMs = fromMs + (windowMin + 2) * 60_000;
     const snaps: TransportSnapshot[] = [];
     for (const spec of stopSpecs(ctx, g)) {
       const ids = new Set<string>();
@@ -224,7 +237,7 @@ export const gtfsAdapter: FeedAdapter<TransportSnapshot> = {
         ids.add(id);
         for (const [child, s] of g.stops) if (s.parent === id) ids.add(child);
       }
-      const cands = planned(g, ids, from, to);
+      const cands = planned(g, ids, fromMs, toMs);
       for (const c of cands) {
         const tu =
           updates.get([c.tripId, c.startTime ?? '', c.startDate].join('|')) ??
@@ -238,7 +251,7 @@ export const gtfsAdapter: FeedAdapter<TransportSnapshot> = {
         kind: 'transport',
         stopId: spec.id,
         stopName: (spec.name ?? first?.name ?? spec.id).slice(0, 200),
-        departures: cands.slice(0, max).map((c) => c.dep),
+        departures: cands.slice(0, max).map((c) => toDeparture(c, g)),
         observedAt: iso(observed),
         fetchedAt: isoOfDate(ctx.fetchedAt),
         ttlS: ctx.ttlS ?? DEFAULT_TTL_S.transport,

@@ -23,7 +23,7 @@ const WINDOWS_ZONES: Record<string, string> = {
 };
 
 /** Maximum occurrences generated per recurring event, whatever its RRULE says. */
-const MAX_ITERATIONS = 20_000;
+const MAX_ITERATIONS = 10_000;
 
 interface Zones {
   vtimezones: Map<string, ITimezone>;
@@ -234,12 +234,20 @@ export const icalAdapter: FeedAdapter<EventsSnapshot> = {
           }
           const it = event.iterator();
           const horizon = to.plus({ days: 31 });
+          // Wall-clock bounds (as if UTC, with a day of slack for any offset): occurrences clearly before
+          // the window are skipped without time-zone work, unless an exception moves them.
+          const skipBefore = from.toMillis() - 2 * 86_400_000;
+          const stopAfter = horizon.toMillis() + 2 * 86_400_000;
+          const moved = new Set(g.exceptions.map((x) => String(x.getFirstPropertyValue('recurrence-id'))));
           let n = 0;
           for (let next = it.next(); next; next = it.next()) {
             if (++n > MAX_ITERATIONS) {
               warnings.push(`event ${uid}: stopped expanding after ${MAX_ITERATIONS} occurrences`);
               break;
             }
+            const wall = Date.UTC(next.year, next.month - 1, next.day, next.hour, next.minute, next.second);
+            if (wall > stopAfter) break;
+            if (wall < skipBefore && !moved.has(next.toString())) continue;
             const rid = toDateTime(next, tzidOf(comp, 'dtstart'), z);
             if (rid > horizon) break;
             const d = event.getOccurrenceDetails(next);

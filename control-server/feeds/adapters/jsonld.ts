@@ -67,7 +67,9 @@ function place(v: unknown): { venue: string | null; location: CityEvent['locatio
   const addr = isRecord(p.address)
     ? [str(p.address.streetAddress), str(p.address.addressLocality)].filter(Boolean).join(', ')
     : str(p.address);
-  const venue = [str(p.name), addr].filter(Boolean).join(', ') || null;
+  const name = str(p.name);
+  const venue =
+    (addr && name && addr.startsWith(name) ? addr : [name, addr].filter(Boolean).join(', ')) || null;
   const g = isRecord(p.geo) ? p.geo : undefined;
   const lat = num(g?.latitude);
   const lon = num(g?.longitude);
