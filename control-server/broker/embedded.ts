@@ -65,6 +65,14 @@ function authError(message: string, returnCode: number): AuthenticateError {
   return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
 }
 
+/** Largest MQTT packet accepted: the largest v1 payload plus room for topic and headers. */
+export const MAX_PACKET_BYTES = MAX_PAYLOAD_BYTES + 64 * 1024;
+
+interface PacketParser {
+  parse(buf: Buffer): number;
+  packet?: { length: number };
+}
+
 /** RC 5 ("not authorised"), what Mosquitto answers for bad credentials in MQTT 3.1.1 too. */
 const NOT_AUTHORIZED = 5;
 const SERVER_UNAVAILABLE = 3;
@@ -216,7 +224,30 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       s.setNoDelay(true);
     }
     track(s);
-    aedes.handle(s);
+    limitPacketSize(aedes.handle(s), s);
+  };
+
+  // aedes buffers a packet whole before handling it, whatever length its header announces. Cut a
+  // connection as soon as a header announces more than any v1 message may be (checked per chunk
+  // on aedes' parser, so at most one socket read is buffered).
+  const limitPacketSize = (client: Client, stream: Duplex) => {
+    const parser = (client as unknown as { _parser?: PacketParser })._parser;
+    if (!parser || typeof parser.parse !== 'function') return;
+    const parse = parser.parse.bind(parser);
+    parser.parse = (buf: Buffer) => {
+      const n = parse(buf);
+      const announced = parser.packet?.length ?? -1;
+      if (announced > MAX_PACKET_BYTES && !stream.destroyed) {
+        mqttDenied.inc({ action: 'oversize', identity: identityOrUnknown(client) });
+        log.warn({ clientId: client.id, bytes: announced }, 'mqtt packet too large: connection closed');
+        stream.destroy();
+      }
+      return n;
+    };
+  };
+  const identityOrUnknown = (client: Client) => {
+    const identity = identities.get(client);
+    return identity ? identityLabel(identity) : 'unknown';
   };
 
   const host = opts.host ?? '0.0.0.0';
@@ -244,7 +275,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
         const stream = createWebSocketStream(ws);
         stream.on('error', () => stream.destroy());
         track(stream);
-        aedes.handle(stream, req);
+        limitPacketSize(aedes.handle(stream, req), stream);
       });
     });
   };

@@ -246,6 +246,22 @@ describe('presence', () => {
   });
 });
 
+describe('oversized packets', () => {
+  it('cuts a connection whose packet header announces more than the largest v1 message', async () => {
+    const sock = net.connect(broker.mqttPort, '127.0.0.1');
+    await new Promise<void>((r) => sock.once('connect', () => r()));
+    const closed = new Promise<number>((r) => sock.once('close', () => r(Date.now())));
+    sock.on('error', () => undefined);
+    // PUBLISH, remaining length 5 MB (varint 0x80 0x80 0xe2 0x02 = 5,242,880), then 256 KB of it.
+    const t0 = Date.now();
+    sock.write(Buffer.from([0x30, 0x80, 0x80, 0xc0, 0x02]));
+    sock.write(Buffer.alloc(256 * 1024));
+    expect((await closed) - t0).toBeLessThan(2000);
+    const denied = await registry.getSingleMetric('stander_mqtt_denied_total')?.get();
+    expect(denied?.values.some((v) => v.labels.action === 'oversize' && v.value > 0)).toBe(true);
+  });
+});
+
 describe('WebSocket and TLS', () => {
   it('serves MQTT over WebSocket at /mqtt to a screen (mqtt.js)', async () => {
     const c = await mqtt.connectAsync(wsUrl, {
