@@ -19,6 +19,7 @@ import {
   identityLabel,
   isScreenUsername,
 } from './acl.ts';
+import { FailureThrottle } from './throttle.ts';
 import { checkScreenPublish, countInvalid } from './validate.ts';
 
 /** Checks a screen's device token; supplied by the store (tokens are kept only as hashes). */
@@ -36,6 +37,8 @@ export interface EmbeddedBrokerOptions {
   keepaliveLimitS?: number;
   /** Reserved username of the server's own identity (never a screen). */
   serverUsername?: string;
+  /** Failed logins per IP address and username per minute before they are refused outright (0 = never). */
+  maxAuthFailuresPerMinute?: number;
 }
 
 export interface BrokerEvents {
@@ -109,13 +112,19 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     return routePublish(packet, client, done);
   };
 
+  const throttle = new FailureThrottle(opts.maxAuthFailuresPerMinute ?? 30, 60_000);
   aedes.authenticate = (client, username, password, done) => {
     const clientId = client.id;
+    const address = remoteAddress(client);
+    // Per address AND username: one misconfigured screen behind a shared NAT must not lock out the rest.
+    const key = `${address}|${username ?? ''}`;
     const refuse = (reason: string, message: string) => {
       mqttAuthFailures.inc({ reason });
-      log.warn({ clientId, username, reason }, `mqtt connection refused: ${message}`);
+      if (reason !== 'throttled') throttle.fail(key);
+      log.warn({ clientId, username, address, reason }, `mqtt connection refused: ${message}`);
       done(authError(message, NOT_AUTHORIZED), false);
     };
+    if (throttle.blocked(key)) return refuse('throttled', 'too many failed logins from this address');
     if (username === undefined || username === '') return refuse('no-username', 'no username');
     if (!clientIdAllowed(username, clientId)) {
       return refuse('client-id', `client id must be "${username}" or "${username}:..."`);
@@ -134,6 +143,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       (ok) => {
         if (!ok) return refuse('bad-credentials', 'bad screen id or token');
         identities.set(client, { kind: 'screen', screenId: username });
+        throttle.succeed(key);
         done(null, true);
       },
       (err: unknown) => {
@@ -342,6 +352,11 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       await Promise.all([closeServer(tcp), tlsServer ? closeServer(tlsServer) : Promise.resolve()]);
     },
   };
+}
+
+function remoteAddress(client: Client): string {
+  const conn = client.conn as Partial<net.Socket>;
+  return client.req?.socket?.remoteAddress ?? conn.remoteAddress ?? 'unknown';
 }
 
 /** The identity a leftover will is checked against: the screen named in its own status topic. */

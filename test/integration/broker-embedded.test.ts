@@ -262,6 +262,30 @@ describe('oversized packets', () => {
   });
 });
 
+describe('failed-login throttle', () => {
+  it('refuses even the right token after repeated failures from one address and username, and only those', async () => {
+    const small = await startEmbeddedBroker({
+      authenticateScreen: async (id, token) => TOKENS[id] === token,
+      log: silentLogger(),
+      host: '127.0.0.1',
+      mqttPort: 0,
+      maxAuthFailuresPerMinute: 2,
+    });
+    const attempt = async (user: string, pass: string) => {
+      const r = await mosquittoSub({ port: small.mqttPort, user, pass }, ['v1/feeds/#'], 1, 1);
+      return r.code;
+    };
+    try {
+      expect(await attempt('scr-1', 'wrong')).toBe(5);
+      expect(await attempt('scr-1', 'wrong')).toBe(5);
+      expect(await attempt('scr-1', 'token-one')).toBe(5); // throttled
+      expect(await attempt('scr-2', 'token-two')).not.toBe(5); // another screen on the same address is fine
+    } finally {
+      await small.close();
+    }
+  });
+});
+
 describe('WebSocket and TLS', () => {
   it('serves MQTT over WebSocket at /mqtt to a screen (mqtt.js)', async () => {
     const c = await mqtt.connectAsync(wsUrl, {
