@@ -1,8 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { open, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import express, { type Request, type Router } from 'express';
 import type { ContentView } from '../../protocol/index.ts';
 import { counter } from '../metrics.ts';
@@ -33,31 +31,47 @@ async function receive(req: Request, dir: string, mime: (typeof ALLOWED_MIME)[nu
   const hash = createHash('sha256');
   let size = 0;
   let head = Buffer.alloc(0);
-  const meter = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      size += chunk.length;
-      if (size > limit) return done(new HttpError(413, `content larger than ${limit} bytes`));
-      if (head.length < SNIFF_BYTES) {
-        head = Buffer.concat([head, chunk.subarray(0, SNIFF_BYTES - head.length)]);
-        if (head.length >= SNIFF_BYTES && !sniffMatches(mime, head)) {
-          return done(new HttpError(415, `the file's bytes are not ${mime}`));
-        }
-      }
-      hash.update(chunk);
-      done(null, chunk);
-    },
-  });
   const fh = await open(tmp, 'w', 0o644);
   try {
-    await pipeline(req, meter, fh.createWriteStream({ autoClose: false }));
+    // Read by hand rather than stream.pipeline(req, ...): pipeline waits for the request's 'close',
+    // which Node emits only after the response, so the handler would never answer.
+    await new Promise<void>((resolve, reject) => {
+      let failed = false;
+      const fail = (e: unknown) => {
+        if (failed) return;
+        failed = true;
+        req.off('data', onData);
+        req.resume(); // discard the rest; the answer closes the connection
+        reject(e);
+      };
+      const onData = (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > limit) return fail(new HttpError(413, `content larger than ${limit} bytes`));
+        if (head.length < SNIFF_BYTES) {
+          head = Buffer.concat([head, chunk.subarray(0, SNIFF_BYTES - head.length)]);
+          if (head.length >= SNIFF_BYTES && !sniffMatches(mime, head)) {
+            return fail(new HttpError(415, `the file's bytes are not ${mime}`));
+          }
+        }
+        hash.update(chunk);
+        req.pause();
+        fh.write(chunk).then(() => {
+          if (!failed) req.resume();
+        }, fail);
+      };
+      req.on('data', onData);
+      req.once('end', () => {
+        if (!failed) resolve();
+      });
+      req.once('error', fail);
+      req.once('aborted', () => fail(new HttpError(400, 'upload aborted')));
+    });
     if (size === 0) throw new HttpError(400, 'empty upload');
     if (!sniffMatches(mime, head)) throw new HttpError(415, `the file's bytes are not ${mime}`);
     await fh.sync();
   } catch (e) {
     await fh.close().catch(() => undefined);
     await unlink(tmp).catch(() => undefined);
-    // Stop reading a refused upload; the client sees the error answer.
-    req.unpipe();
     throw e;
   }
   await fh.close();
@@ -84,6 +98,7 @@ export function contentRouter(deps: ApiDeps, ctx: ApiContext, limits: ApiLimits)
     auditAs(res, 'content.upload');
     const mime = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (!isAllowedMime(mime)) {
+      res.setHeader('Connection', 'close');
       throw new HttpError(
         415,
         `content type "${mime || '(none)'}" is not allowed; use one of ${ALLOWED_MIME.join(', ')}`,
@@ -91,6 +106,7 @@ export function contentRouter(deps: ApiDeps, ctx: ApiContext, limits: ApiLimits)
     }
     const declared = Number(req.get('content-length'));
     if (Number.isFinite(declared) && declared > limits.contentBytes) {
+      res.setHeader('Connection', 'close');
       throw new HttpError(413, `content larger than ${limits.contentBytes} bytes`);
     }
     const rawName = typeof req.query.name === 'string' ? req.query.name : (req.get('x-filename') ?? '');
@@ -99,7 +115,11 @@ export function contentRouter(deps: ApiDeps, ctx: ApiContext, limits: ApiLimits)
         .filter((ch) => ch.charCodeAt(0) >= 0x20 && ch.charCodeAt(0) !== 0x7f && ch !== '/' && ch !== '\\')
         .join('')
         .slice(0, 300) || 'upload';
-    const { tmp, size, sha256 } = await receive(req, store.contentDir, mime, limits.contentBytes);
+    const received = await receive(req, store.contentDir, mime, limits.contentBytes).catch((e: unknown) => {
+      res.setHeader('Connection', 'close');
+      throw e;
+    });
+    const { tmp, size, sha256 } = received;
     auditAs(res, 'content.upload', `content:${sha256}`);
     const final = store.contentPath(sha256);
     const exists = await stat(final).then(
