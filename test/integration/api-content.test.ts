@@ -32,7 +32,7 @@ const upload = (
   fetch(`${h.url}/api/v1/content?name=${encodeURIComponent(name)}`, {
     method: 'POST',
     headers: { 'content-type': type, ...(as ? { authorization: `Bearer ${h.tokens[as]}` } : {}) },
-    body,
+    body: new Uint8Array(body),
   });
 
 describe('API: content', () => {
