@@ -27,6 +27,9 @@ export interface BrowserShellOptions {
   /** Default: headless when there is no DISPLAY or WAYLAND_DISPLAY. */
   headless?: boolean;
   extraArgs?: readonly string[];
+  /** Full-screen kiosk (default), or an app window of windowSize (the desktop demo). */
+  kiosk?: boolean;
+  windowSize?: readonly [number, number];
   onReport?: RendererReporter;
   /** DOM liveness and blank-screen check period. */
   checkEveryMs?: number;
@@ -125,6 +128,8 @@ export class BrowserShell implements ShellPort {
       userDataDir,
       headless,
       noSandbox: process.getuid?.() === 0,
+      ...(this.opts.kiosk !== undefined ? { kiosk: this.opts.kiosk } : {}),
+      ...(this.opts.windowSize ? { windowSize: this.opts.windowSize } : {}),
       ...(this.opts.extraArgs ? { extraArgs: this.opts.extraArgs } : {}),
     });
     const started = Date.now();

@@ -37,18 +37,22 @@ export interface ChromiumArgsOptions {
   headless: boolean;
   /** Running as root needs --no-sandbox (Chromium refuses otherwise). */
   noSandbox: boolean;
+  /** Full-screen kiosk mode (default). Off for the desktop demo: an app window of `windowSize`. */
+  kiosk?: boolean;
+  windowSize?: readonly [number, number];
   extraArgs?: readonly string[];
 }
 
 export function chromiumArgs(o: ChromiumArgsOptions): string[] {
+  const size = o.windowSize ?? [1080, 1920];
   return [
-    '--kiosk',
+    ...(o.kiosk === false ? [`--window-size=${size[0]},${size[1]}`] : ['--kiosk']),
     `--app=${o.url}`,
     ...SAFE_FLAGS,
     `--user-data-dir=${o.userDataDir}`,
     '--remote-debugging-address=127.0.0.1',
     '--remote-debugging-port=0',
-    ...(o.headless ? ['--headless', '--disable-gpu', '--window-size=1080,1920'] : []),
+    ...(o.headless ? ['--headless', '--disable-gpu', `--window-size=${size[0]},${size[1]}`] : []),
     ...(o.noSandbox ? ['--no-sandbox'] : []),
     ...(o.extraArgs ?? []),
   ];

@@ -44,7 +44,13 @@ export function launchElectron(env: NodeJS.ProcessEnv, extraArgs: readonly strin
 /** Shows a running agent's UI in Chromium and wires the shell into the agent (reports, screenshots). */
 export async function startBrowserShellFor(
   agent: AgentHandle,
-  opts: { log?: Logger; headless?: boolean; executablePath?: string } = {},
+  opts: {
+    log?: Logger;
+    headless?: boolean;
+    executablePath?: string;
+    kiosk?: boolean;
+    windowSize?: readonly [number, number];
+  } = {},
 ): Promise<BrowserShell> {
   if (!agent.uiUrl) throw new Error('the agent has no UI server to show');
   const shell = new BrowserShell({
@@ -53,6 +59,8 @@ export async function startBrowserShellFor(
     ...(opts.log ? { log: opts.log } : {}),
     ...(opts.headless !== undefined ? { headless: opts.headless } : {}),
     ...(opts.executablePath ? { executablePath: opts.executablePath } : {}),
+    ...(opts.kiosk !== undefined ? { kiosk: opts.kiosk } : {}),
+    ...(opts.windowSize ? { windowSize: opts.windowSize } : {}),
   });
   await shell.start();
   agent.setShell(shell);

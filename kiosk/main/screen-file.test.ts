@@ -88,3 +88,33 @@ describe('shell settings', () => {
     expect(() => parseDisplays('x')).toThrow();
   });
 });
+
+describe('chromium arguments', () => {
+  it('are kiosk app mode with the safe flags, or a sized app window for the desktop demo', async () => {
+    const { chromiumArgs, SAFE_FLAGS } = await import('./chromium-process.ts');
+    const base = { url: 'http://127.0.0.1:8090/', userDataDir: '/tmp/p', headless: false, noSandbox: false };
+    const kiosk = chromiumArgs(base);
+    expect(kiosk.slice(0, 2)).toEqual(['--kiosk', '--app=http://127.0.0.1:8090/']);
+    expect(kiosk).toEqual(
+      expect.arrayContaining([...SAFE_FLAGS, '--user-data-dir=/tmp/p', '--remote-debugging-port=0']),
+    );
+    for (const f of [
+      '--disable-pinch',
+      '--overscroll-history-navigation=0',
+      '--noerrdialogs',
+      '--no-first-run',
+    ]) {
+      expect(kiosk).toContain(f);
+    }
+    expect(kiosk).not.toContain('--headless');
+    const demo = chromiumArgs({
+      ...base,
+      kiosk: false,
+      windowSize: [540, 960],
+      headless: true,
+      noSandbox: true,
+    });
+    expect(demo).not.toContain('--kiosk');
+    expect(demo).toEqual(expect.arrayContaining(['--window-size=540,960', '--headless', '--no-sandbox']));
+  });
+});
