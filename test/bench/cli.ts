@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [name] [--screens N[,N...]] [--json] [--quick] [--workers K] [--out DIR] [--no-write]`
+ * `npm run bench -- [name] [--screens N[,N...]] [--json] [--quick] [--targets LIST] [--workers K] [--out DIR] [--no-write]`
  *
  * Runs every benchmark, or the one named, each beside its baseline measured in the same run, and
  * writes bench-results/{name}.json and .md. With --json, stdout carries exactly one JSON object
@@ -28,6 +28,7 @@ export const BENCHMARKS: Record<string, string> = {
 export interface CliArgs {
   names: string[];
   screens?: number[];
+  targets?: string[];
   json: boolean;
   quick: boolean;
   workers: number;
@@ -66,6 +67,16 @@ export function parseArgs(argv: string[]): CliArgs {
         if (list.some((n) => !Number.isInteger(n) || n < 1 || n > 100_000))
           throw new UsageError('--screens takes whole numbers from 1 to 100000, e.g. --screens 1000,5000');
         out.screens = list;
+        break;
+      }
+      case '--targets': {
+        const list = value()
+          .split(',')
+          .map((t) => t.trim());
+        const known = ['mosquitto', 'embedded', 'external'];
+        const bad = list.find((t) => !known.includes(t));
+        if (bad) throw new UsageError(`unknown target "${bad}"; one or more of: ${known.join(', ')}`);
+        out.targets = list;
         break;
       }
       case '--workers': {
@@ -128,7 +139,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw e;
   }
-  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const started = performance.now();
+  const log = (line: string) =>
+    process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
   const names = args.names.length ? args.names : Object.keys(BENCHMARKS);
   const limit = fdLimit();
   const biggest = Math.max(...(args.screens ?? [args.quick ? 200 : 10_000]));
@@ -138,6 +151,7 @@ export async function main(argv: string[]): Promise<number> {
     );
   const opts: BenchOptions = {
     ...(args.screens ? { screens: args.screens } : {}),
+    ...(args.targets ? { targets: args.targets } : {}),
     quick: args.quick,
     workers: args.workers,
     outDir: args.outDir,

@@ -2,9 +2,11 @@ import type { BenchOptions, BenchResult, Goal } from './results.ts';
 import { DEFAULT_BEHAVIOUR, Fleet } from './sim/fleet.ts';
 import { round, summarize } from './sim/stats.ts';
 import {
+  type Provisioned,
   type Target,
   type TargetKind,
   benchCampaign,
+  provision,
   serverAvailable,
   startBaseline,
   startServerTarget,
@@ -54,8 +56,10 @@ async function measure(target: Target, opts: BenchOptions, pushes: number): Prom
     await sleep(opts.quick ? 300 : 2000);
     const latencies: number[] = [];
     let missing = 0;
+    const pushed: string[] = [];
     for (let r = 1; r <= pushes; r++) {
       const out = await target.push(benchCampaign(r), r);
+      pushed.push(out.campaignId);
       const reply = await fleet.waitFor(
         { campaigns: { [out.campaignId]: out.version } },
         { timeoutMs: 30_000 + n * 2 },
@@ -71,6 +75,8 @@ async function measure(target: Target, opts: BenchOptions, pushes: number): Prom
       await sleep(opts.quick ? 300 : 1500);
     }
     const stats = await fleet.stats();
+    // Leave the data directory as it was, for the next run on it.
+    for (const id of pushed) await target.rest?.deleteCampaign(id);
     const s = summarize(latencies);
     return {
       target: target.kind,
@@ -106,28 +112,44 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
   const haveServer = serverAvailable();
   const runs: PushRun[] = [];
   const notes: string[] = [];
-  for (const n of sizes) {
-    opts.log(`push: ${n} screens`);
-    runs.push(
-      await withTarget(
-        () => startBaseline(n),
-        (t) => measure(t, opts, pushes),
-      ),
-    );
-    if (!haveServer) {
-      notes.push(
-        'control-server/server.ts is not in this checkout: only the Mosquitto baseline was measured.',
-      );
-      continue;
+  // Provision once (the largest fleet) and run every server measurement on that data directory:
+  // embedded and external mode read the same store (each screen keeps a Mosquitto hash as well).
+  const want = (t: TargetKind) => !opts.targets || opts.targets.includes(t);
+  const serverKinds = haveServer ? (['embedded', 'external'] as const).filter(want) : [];
+  // One server run only (the smoke test): provision in that server instead of booting one more.
+  const shared = serverKinds.length > 0 && sizes.length * serverKinds.length > 1;
+  let prov: Provisioned | null = null;
+  if (!haveServer)
+    notes.push('control-server/server.ts is not in this checkout: only the Mosquitto baseline was measured.');
+  try {
+    if (shared) prov = await provision(Math.max(...sizes), opts.log);
+    for (const n of sizes) {
+      opts.log(`push: ${n} screens`);
+      if (want('mosquitto'))
+        runs.push(
+          await withTarget(
+            () => startBaseline(n),
+            (t) => measure(t, opts, pushes),
+          ),
+        );
+      for (const kind of serverKinds) {
+        const external = kind === 'external';
+        runs.push(
+          await withTarget(
+            () =>
+              startServerTarget({
+                count: n,
+                external,
+                log: opts.log,
+                ...(prov ? { provisioned: prov } : {}),
+              }),
+            (t) => measure(t, opts, pushes),
+          ),
+        );
+      }
     }
-    for (const external of [false, true]) {
-      runs.push(
-        await withTarget(
-          () => startServerTarget({ count: n, external, log: opts.log }),
-          (t) => measure(t, opts, pushes),
-        ),
-      );
-    }
+  } finally {
+    await prov?.remove();
   }
   const baselineOf = (n: number) => runs.find((r) => r.screens === n && r.target === 'mosquitto');
   const ratio = (r: PushRun | undefined) => {

@@ -8,6 +8,8 @@ export interface BenchOptions {
   screens?: number[];
   /** Short run for tests and CI: small fleets, compressed durations. */
   quick: boolean;
+  /** Which targets to measure where a benchmark has several (push: mosquitto, embedded, external); all when absent. */
+  targets?: string[];
   /** Simulator worker threads. */
   workers: number;
   /** Where {name}.json and {name}.md go; null = do not write files. */

@@ -40,6 +40,8 @@ export interface Target {
   /** Provisioning time per screen (REST), ms; null for the anonymous baseline. */
   provisionMsPerScreen: number | null;
   server: ServerProcess | null;
+  /** The Mosquitto process (baseline and external mode). */
+  brokerPid: number | null;
   rest: RestClient | null;
   push(input: CampaignInput, n: number): Promise<PushOutcome>;
   /**
@@ -100,6 +102,7 @@ export async function startBaseline(count: number): Promise<Target> {
     screens: Array.from({ length: count }, (_, i) => ({ id: benchScreenId(i) })),
     provisionMsPerScreen: null,
     server: null,
+    brokerPid: m.pid,
     rest: null,
     async push(input, n) {
       // The same message the server would put on the wire, published by the reference CLI client.
@@ -120,9 +123,56 @@ export async function startBaseline(count: number): Promise<Target> {
   };
 }
 
+/** A data directory with screens already provisioned, shared by several server runs. */
+export interface Provisioned {
+  dataDir: string;
+  adminPassword: string;
+  screens: ScreenIdentity[];
+  msPerScreen: number;
+  remove(): Promise<void>;
+}
+
+/**
+ * Provisions `count` screens over REST into a fresh data directory (embedded server, stopped
+ * afterwards). Every record keeps a Mosquitto hash too, so the same directory serves external mode.
+ */
+export async function provision(
+  count: number,
+  log: (l: string) => void,
+  concurrency = 64,
+): Promise<Provisioned> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'stander-bench-data-'));
+  const adminPassword = randomBytes(12).toString('base64url');
+  const server = await ServerProcess.start({ dataDir, adminPassword }).catch(async (e: Error) => {
+    await rm(dataDir, { recursive: true, force: true });
+    throw e;
+  });
+  try {
+    const rest = new RestClient(server.httpUrl);
+    await rest.login('admin', adminPassword);
+    log(`  provisioning ${count} screens over REST (${concurrency} requests in flight)...`);
+    const { screens, ms } = await rest.createScreens(count, screenBody, concurrency);
+    log(`  provisioned in ${Math.round(ms)} ms (${(ms / Math.max(1, count)).toFixed(2)} ms/screen)`);
+    return {
+      dataDir,
+      adminPassword,
+      screens,
+      msPerScreen: ms / Math.max(1, count),
+      remove: () => rm(dataDir, { recursive: true, force: true }),
+    };
+  } catch (e) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw e;
+  } finally {
+    await server.stop();
+  }
+}
+
 export interface ServerTargetOptions {
   count: number;
   external: boolean;
+  /** Use the first `count` screens of this directory instead of provisioning into a new one. */
+  provisioned?: Provisioned;
   log: (line: string) => void;
   nodeFlags?: string[];
   env?: Record<string, string>;
@@ -170,8 +220,10 @@ async function externalBroker(
 
 /** Starts the control server (embedded broker, or external Mosquitto) and provisions `count` screens. */
 export async function startServerTarget(o: ServerTargetOptions): Promise<Target> {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'stander-bench-data-'));
-  const adminPassword = randomBytes(12).toString('base64url');
+  const owned = !o.provisioned;
+  const dataDir = o.provisioned?.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'stander-bench-data-')));
+  const adminPassword = o.provisioned?.adminPassword ?? randomBytes(12).toString('base64url');
+  const removeDir = () => (owned ? rm(dataDir, { recursive: true, force: true }) : Promise.resolve());
   let broker: { m: MosquittoHandle; options: Record<string, unknown> } | null = null;
   let server: ServerProcess | null = null;
   try {
@@ -186,9 +238,22 @@ export async function startServerTarget(o: ServerTargetOptions): Promise<Target>
     });
     const rest = new RestClient(server.httpUrl);
     await rest.login('admin', adminPassword);
-    o.log(`  provisioning ${o.count} screens over REST...`);
-    const { screens, ms } = await rest.createScreens(o.count, screenBody, o.provisionConcurrency ?? 16);
-    o.log(`  provisioned in ${Math.round(ms)} ms (${(ms / Math.max(1, o.count)).toFixed(2)} ms/screen)`);
+    let screens: ScreenIdentity[];
+    let ms: number;
+    if (o.provisioned) {
+      if (o.provisioned.screens.length < o.count)
+        throw new Error(`only ${o.provisioned.screens.length} screens provisioned, ${o.count} wanted`);
+      screens = o.provisioned.screens.slice(0, o.count);
+      ms = o.provisioned.msPerScreen * o.count;
+    } else {
+      o.log(`  provisioning ${o.count} screens over REST...`);
+      ({ screens, ms } = await rest.createScreens(o.count, screenBody, o.provisionConcurrency ?? 64));
+      o.log(`  provisioned in ${Math.round(ms)} ms (${(ms / Math.max(1, o.count)).toFixed(2)} ms/screen)`);
+    }
+    if (broker) {
+      // External mode: wait until the server's file sync has given Mosquitto every screen's credentials.
+      await waitForPasswords(path.join(dataDir, 'mosquitto', 'passwd'), screens.length + 1, 60_000);
+    }
     const port = broker ? broker.m.port : (server.mqttPort ?? 0);
     const brk = broker;
     const target: Target = {
@@ -198,6 +263,7 @@ export async function startServerTarget(o: ServerTargetOptions): Promise<Target>
       screens,
       provisionMsPerScreen: ms / Math.max(1, o.count),
       server,
+      brokerPid: brk?.m.pid ?? null,
       rest,
       async push(input) {
         const t0 = now();
@@ -223,14 +289,29 @@ export async function startServerTarget(o: ServerTargetOptions): Promise<Target>
       async stop() {
         await target.server?.stop();
         await brk?.m.stop();
-        await rm(dataDir, { recursive: true, force: true });
+        await removeDir();
       },
     };
     return target;
   } catch (e) {
     await server?.kill();
     await broker?.m.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await removeDir();
     throw e;
   }
+}
+
+async function waitForPasswords(file: string, atLeast: number, timeoutMs: number): Promise<void> {
+  const { readFile } = await import('node:fs/promises');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = await readFile(file, 'utf8').catch(() => '');
+    const lines = text.split('\n').filter((l) => l.includes(':')).length;
+    if (lines >= atLeast) break;
+    if (Date.now() > deadline)
+      throw new Error(`Mosquitto password file has ${lines} users, ${atLeast} expected`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  // The reload (SIGHUP) follows the write; give Mosquitto a moment to re-read the file.
+  await new Promise((r) => setTimeout(r, 500));
 }
