@@ -1,7 +1,17 @@
-import { DateTime } from 'luxon';
 import type { ParkingSnapshot } from '../../../protocol/index.ts';
 import { type FeedAdapter, FeedParseError } from '../types.ts';
-import { CITY_ZONE, MB, isRecord, iso, num, parseIsoTime, parseJson, str, textOf } from '../util.ts';
+import {
+  CITY_ZONE,
+  MB,
+  isRecord,
+  iso,
+  localDateTime,
+  num,
+  parseIsoTime,
+  parseJson,
+  str,
+  textOf,
+} from '../util.ts';
 import { validated } from '../validate.ts';
 import { type RawSite, toSnapshots } from './parking-common.ts';
 
@@ -71,7 +81,7 @@ export const ckanAarhusAdapter: FeedAdapter<ParkingSnapshot> = {
       const display = AARHUS_NAMES[code.toUpperCase()] ?? code;
       const loc = locs.get(norm(display)) ?? locs.get(norm(code));
       const date = str(r.date);
-      const dt = date ? DateTime.fromFormat(date, 'yyyy/MM/dd HH:mm:ss', { zone: CITY_ZONE }) : null;
+      const dt = date ? localDateTime(date, CITY_ZONE) : null;
       sites.push({
         sourceId: code,
         name: loc?.name ?? display,
@@ -79,7 +89,7 @@ export const ckanAarhusAdapter: FeedAdapter<ParkingSnapshot> = {
         lon: loc?.lon,
         total: num(r.totalSpaces),
         occupied: num(r.vehicleCount),
-        observedAt: dt?.isValid ? iso(dt) : parseIsoTime(date) ? iso(parseIsoTime(date)!) : undefined,
+        observedAt: dt ? iso(dt) : parseIsoTime(date) ? iso(parseIsoTime(date)!) : undefined,
       });
     }
     return validated('parking', toSnapshots(sites, ctx, warnings), warnings, what);

@@ -11,6 +11,7 @@ import {
   observedFallback,
   kid,
   kids,
+  localDateTime,
   many,
   num,
   parseJson,
@@ -100,23 +101,12 @@ function lineOf(d: RawDeparture, mode: TransportMode): string {
 function localTime(date: string, time: string): DateTime | null {
   const d = date.trim();
   const t = time.trim();
-  let dt: DateTime;
   const old = /^(\d{2})\.(\d{2})\.(\d{2}|\d{4})$/.exec(d);
   if (old) {
     const year = old[3]!.length === 2 ? 2000 + Number(old[3]) : Number(old[3]);
-    dt = DateTime.fromFormat(
-      `${year}-${old[2]}-${old[1]} ${t}`,
-      t.length > 5 ? 'yyyy-MM-dd HH:mm:ss' : 'yyyy-MM-dd HH:mm',
-      {
-        zone: CITY_ZONE,
-      },
-    );
-  } else {
-    dt = DateTime.fromFormat(`${d} ${t}`, t.length > 5 ? 'yyyy-MM-dd HH:mm:ss' : 'yyyy-MM-dd HH:mm', {
-      zone: CITY_ZONE,
-    });
+    return localDateTime(`${year}-${old[2]}-${old[1]} ${t}`, CITY_ZONE);
   }
-  return dt.isValid ? dt : null;
+  return localDateTime(`${d} ${t}`, CITY_ZONE);
 }
 
 function normalize(

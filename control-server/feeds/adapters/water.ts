@@ -1,7 +1,19 @@
 import { DateTime } from 'luxon';
 import type { WaterQuality, WaterSnapshot } from '../../../protocol/index.ts';
 import { type AdapterContext, type FeedAdapter, FeedParseError } from '../types.ts';
-import { CITY_ZONE, MB, isRecord, iso, isoOfDate, num, parseJson, safeId, str, textOf } from '../util.ts';
+import {
+  CITY_ZONE,
+  MB,
+  isRecord,
+  iso,
+  isoOfDate,
+  localDateTime,
+  num,
+  parseJson,
+  safeId,
+  str,
+  textOf,
+} from '../util.ts';
 import { DEFAULT_TTL_S, validated } from '../validate.ts';
 
 interface SiteMap {
@@ -119,15 +131,12 @@ export function qualityOf(v: unknown): WaterQuality {
 function localTime(s: string | undefined): DateTime | null {
   if (!s) return null;
   const t = s.trim();
-  for (const dt of [
-    DateTime.fromISO(t, { zone: CITY_ZONE, setZone: true }),
-    DateTime.fromFormat(t, 'yyyy-MM-dd HH:mm:ss', { zone: CITY_ZONE }),
-    DateTime.fromFormat(t, 'yyyy-MM-dd HH:mm', { zone: CITY_ZONE }),
-    DateTime.fromFormat(t, 'dd-MM-yyyy HH:mm', { zone: CITY_ZONE }),
-  ]) {
-    if (dt.isValid) return dt;
-  }
-  return null;
+  const local = localDateTime(t, CITY_ZONE);
+  if (local) return local;
+  const dmy = /^(\d{2})-(\d{2})-(\d{4}) (\d{2}:\d{2})$/.exec(t);
+  if (dmy) return localDateTime(`${dmy[3]}-${dmy[2]}-${dmy[1]} ${dmy[4]}`, CITY_ZONE);
+  const dt = DateTime.fromISO(t, { zone: CITY_ZONE, setZone: true });
+  return dt.isValid ? dt : null;
 }
 
 /**
