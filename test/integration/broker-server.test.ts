@@ -1,13 +1,18 @@
 import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import https from 'node:https';
+import path from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topics } from '../../protocol/index.ts';
+import { publishScreenConfig } from '../../control-server/api/publish.ts';
 import { silentLogger } from '../../control-server/log.ts';
 import { type StanderServer, startServer } from '../../control-server/server.ts';
 import {
   messages,
   mosquittoPub,
   mosquittoSub,
+  run,
   statusJson,
   subackCodes,
   tempDir,
@@ -185,6 +190,118 @@ describe('control server with its embedded broker', () => {
         .map((m) => m.topic)
         .sort(),
     ).toEqual([topics.campaign(campaignId), topics.screenConfig(b.id)].sort());
+  });
+});
+
+describe('control server with TLS', () => {
+  it('serves HTTPS, wss /mqtt and mqtts with the configured certificate', async () => {
+    const dir = await tempDir('tls');
+    const cert = path.join(dir.dir, 'cert.pem');
+    const key = path.join(dir.dir, 'key.pem');
+    const ssl = await run('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ]);
+    expect(ssl.code, ssl.stderr).toBe(0);
+    const secure = await startServer({
+      dataDir: path.join(dir.dir, 'data'),
+      host: '127.0.0.1',
+      httpPort: 0,
+      mqttPort: 0,
+      mqttsPort: 0,
+      tls: { certFile: cert, keyFile: key },
+      adminPassword: 'admin-secret-1',
+      log: silentLogger(),
+    });
+    try {
+      expect(secure.httpUrl).toMatch(/^https:/);
+      expect(secure.wsUrl).toMatch(/^wss:/);
+      const ca = await readFile(cert);
+      const status = await new Promise<number>((resolve, reject) => {
+        https
+          .get(`${secure.httpUrl}/healthz`, { ca }, (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          })
+          .on('error', reject);
+      });
+      expect(status).toBe(200);
+      const login = await new Promise<string>((resolve, reject) => {
+        const req = https.request(
+          `${secure.httpUrl}/api/v1/session`,
+          { method: 'POST', ca, headers: { 'content-type': 'application/json' } },
+          (res) => {
+            let body = '';
+            res.on('data', (d: Buffer) => {
+              body += d.toString();
+            });
+            res.on('end', () => resolve((JSON.parse(body) as { token: string }).token));
+          },
+        );
+        req.on('error', reject);
+        req.end(JSON.stringify({ username: 'admin', password: 'admin-secret-1' }));
+      });
+      expect(login.length).toBeGreaterThan(10);
+      // mqtts: a provisioned screen (through the store) reads its retained config over TLS.
+      const { screen, token } = await secure.store.createScreen({
+        name: 'tls-screen',
+        profile: 'parking-post',
+        location: { lat: 55, lon: 12 },
+        groups: [],
+        tags: [],
+        languages: ['da'],
+        defaultLanguage: 'da',
+        displayHours: null,
+      });
+      await publishScreenConfig(secure.bus, screen);
+      const port = new URL(secure.mqttsUrl ?? '').port;
+      const r = await run('mosquitto_sub', [
+        '-h',
+        '127.0.0.1',
+        '-p',
+        port,
+        '--cafile',
+        cert,
+        '-u',
+        screen.id,
+        '-P',
+        token,
+        '-i',
+        screen.id,
+        '-t',
+        topics.screenConfig(screen.id),
+        '-C',
+        '1',
+        '-W',
+        '5',
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ screenId: screen.id });
+      const c = await mqtt.connectAsync(secure.wsUrl ?? '', {
+        ca,
+        clientId: screen.id,
+        username: screen.id,
+        password: token,
+        reconnectPeriod: 0,
+      });
+      await c.endAsync();
+    } finally {
+      await secure.close();
+      await dir.cleanup();
+    }
   });
 });
 
