@@ -17,8 +17,13 @@ const params = new URLSearchParams(window.location.search);
 const options = optionsFrom(params);
 const store = createKioskStore({ initial: options.lang ? { lang: options.lang } : {} });
 const bridge = chooseBridge(window, params);
+const send = bridge.send.bind(bridge);
 
-bridge.onLink((up) => store.getState().setLinkUp(up));
+bridge.onLink((up) => {
+  store.getState().setLinkUp(up);
+  // Tell the agent the renderer draws (its watchdog counts a silent renderer as blank).
+  if (up) requestAnimationFrame(() => send({ type: 'renderer', state: 'ok' }));
+});
 bridge.subscribe((state) => store.getState().setKiosk(state));
 
 // One clock for the whole UI, aligned to the second.
@@ -30,7 +35,6 @@ const tick = () => {
 };
 tick();
 
-const send = bridge.send.bind(bridge);
 const root = createRoot(document.getElementById('root')!);
 root.render(
   <StrictMode>
@@ -44,8 +48,7 @@ root.render(
   </StrictMode>,
 );
 
-// Tell the agent the renderer draws (its watchdog counts a silent renderer as blank), then every 30 s.
-requestAnimationFrame(() => send({ type: 'renderer', state: 'ok' }));
+// And again every 30 s while it runs.
 const heartbeat = setInterval(() => send({ type: 'renderer', state: 'ok' }), 30_000);
 
 window.addEventListener('pagehide', () => {

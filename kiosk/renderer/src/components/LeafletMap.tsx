@@ -122,7 +122,7 @@ export function LeafletMap({
       const icon = L.divIcon({
         className: `pin pin-${p.kind}${sel ? ' pin-selected' : ''}`,
         html: `<span class="pin-glyph" aria-hidden="true">${escapeHtml(p.glyph)}</span><span class="sr-only">${escapeHtml(p.label)}</span>`,
-        iconSize: [64, 64],
+        iconSize: [52, 52],
       });
       const mk = L.marker([p.lat, p.lon], {
         icon,

@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { type CityEvent, freshnessOf } from '../../../../protocol/index.ts';
+import { Scroll } from '../components/Scroll.tsx';
 import { FreshNote } from '../components/Fresh.tsx';
 import { Icon } from '../components/Icons.tsx';
 import { LeafletMap } from '../components/LeafletMap.tsx';
@@ -89,7 +90,7 @@ export function Events() {
           </fieldset>
         )}
       </div>
-      <div className="scroll">
+      <Scroll labelledBy="events-title">
         {!snap ? (
           <p className="calm" data-fresh="missing">
             {t('fresh.missing')}
@@ -119,7 +120,7 @@ export function Events() {
           </ul>
         )}
         {snap && !snapExpired && <FreshNote snapshot={snap} />}
-      </div>
+      </Scroll>
     </main>
   );
 }

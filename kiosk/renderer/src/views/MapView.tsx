@@ -42,7 +42,7 @@ export function MapView() {
           key={session}
           className="main-map"
           center={center}
-          zoom={14}
+          zoom={15}
           points={points}
           here={here}
           hereLabel={t('map.youAreHere')}

@@ -1,4 +1,5 @@
 import type { ParkingSnapshot } from '../../../../protocol/index.ts';
+import { Scroll } from '../components/Scroll.tsx';
 import { FreshGate } from '../components/Fresh.tsx';
 import { Icon, type IconName } from '../components/Icons.tsx';
 import { useConfigured } from '../hooks.ts';
@@ -77,7 +78,7 @@ export function Parking() {
       <h1 id="parking-title" className="view-title">
         {t('parking.title')}
       </h1>
-      <div className="scroll">
+      <Scroll labelledBy="parking-title">
         {zones.map(({ id, snapshot }) =>
           snapshot ? (
             <ParkingCard key={id} p={snapshot} />
@@ -87,7 +88,7 @@ export function Parking() {
             </section>
           ),
         )}
-      </div>
+      </Scroll>
     </main>
   );
 }

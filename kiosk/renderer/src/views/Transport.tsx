@@ -1,4 +1,5 @@
 import type { Departure, TransportSnapshot } from '../../../../protocol/index.ts';
+import { Scroll } from '../components/Scroll.tsx';
 import { FreshGate } from '../components/Fresh.tsx';
 import { Icon, modeIcon } from '../components/Icons.tsx';
 import { useT } from '../i18n.ts';
@@ -136,7 +137,7 @@ export function Transport() {
       <h1 id="transport-title" className="view-title">
         {t('transport.title')}
       </h1>
-      <div className="scroll">
+      <Scroll labelledBy="transport-title">
         {stops.map(({ id, snapshot }) =>
           snapshot ? (
             <StopBoard key={id} snapshot={snapshot} />
@@ -146,7 +147,7 @@ export function Transport() {
             </section>
           ),
         )}
-      </div>
+      </Scroll>
     </main>
   );
 }

@@ -1,4 +1,5 @@
 import type { WaterSnapshot } from '../../../../protocol/index.ts';
+import { Scroll } from '../components/Scroll.tsx';
 import { FreshGate } from '../components/Fresh.tsx';
 import { Icon, type IconName } from '../components/Icons.tsx';
 import { useConfigured } from '../hooks.ts';
@@ -57,7 +58,7 @@ export function Water() {
       <h1 id="water-title" className="view-title">
         {t('water.title')}
       </h1>
-      <div className="scroll">
+      <Scroll labelledBy="water-title">
         {sites.map(({ id, snapshot }) =>
           snapshot ? (
             <WaterCard key={id} snapshot={snapshot} />
@@ -67,7 +68,7 @@ export function Water() {
             </section>
           ),
         )}
-      </div>
+      </Scroll>
     </main>
   );
 }
