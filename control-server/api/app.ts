@@ -62,7 +62,9 @@ export function createApi(deps: ApiDeps): Api {
     next();
   });
   app.use(auditMiddleware(deps.store, deps.log, ['/api/v1/broker/']));
-  app.use(express.json({ limit: limits.jsonBodyBytes }));
+  // Broker hooks (EMQX/VerneMQ) carry whole MQTT payloads and bring their own parser and limit.
+  const json = express.json({ limit: limits.jsonBodyBytes });
+  app.use((req, res, next) => (req.path.startsWith('/api/v1/broker/') ? next() : json(req, res, next)));
 
   app.get('/healthz', (_req, res) => {
     const ready = deps.ready ? deps.ready() : true;
