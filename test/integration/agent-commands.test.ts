@@ -6,7 +6,7 @@ import type { StanderServer } from '../../control-server/server.ts';
 import { type AgentHandle, SimulatedHardware, startAgent } from '../../kiosk/agent/index.ts';
 import { silentLogger } from '../../kiosk/agent/log.ts';
 import { type Command, CommandSchema, encodePayload, topics } from '../../protocol/index.ts';
-import { Admin, startRealServer, until } from './agent-harness.ts';
+import { Admin, noisePng, startRealServer, until } from './agent-harness.ts';
 
 /**
  * Commands and cache recovery against the real control server: a command delivered twice (queued
@@ -95,6 +95,37 @@ describe('agent commands and cache recovery against the real control server', ()
     expect(c.state).toBe('ok');
     expect(hw.brightness).toBe(42);
     expect(agent!.getState().display.brightness).toBe(42);
+  });
+
+  it('takes a screenshot through the shell and uploads it to the server', async () => {
+    const png = noisePng(64, 48, 5);
+    let shots = 0;
+    agent!.setShell({
+      takeScreenshot: async () => {
+        shots++;
+        return png;
+      },
+    });
+    const { id } = await admin.call<{ id: string }>('POST', `/api/v1/screens/${screen.id}/commands`, {
+      type: 'screenshot',
+    });
+    const c = await until(
+      async () => {
+        const v = await command(id);
+        return v.state !== 'pending' ? v : null;
+      },
+      10_000,
+      'screenshot result',
+      50,
+    );
+    expect(c.result).toMatchObject({ ok: true });
+    expect(shots).toBe(1);
+    const r = await fetch(`${server.httpUrl}/api/v1/screens/${screen.id}/screenshot`, {
+      headers: { authorization: `Bearer ${admin.token}` },
+    });
+    expect(r.status).toBe(200);
+    expect(Buffer.from(await r.arrayBuffer()).equals(png)).toBe(true);
+    agent!.setShell(null);
   });
 
   it('runs a command delivered twice (queued while offline, then redelivered) exactly once', async () => {

@@ -36,7 +36,7 @@ export async function startRealServer(
 export class Admin {
   private constructor(
     readonly baseUrl: string,
-    private readonly token: string,
+    readonly token: string,
   ) {}
 
   static async login(baseUrl: string): Promise<Admin> {
