@@ -5,7 +5,9 @@ import { FeedKindSchema, IdSchema } from '../../protocol/index.ts';
 import { FORMAT_IDS, adapterFor } from './adapters/index.ts';
 
 const HttpInput = z.object({
-  url: z.string().regex(/^https?:\/\//, 'must be an http(s) URL'),
+  /** http(s) URL; `${VAR}` is replaced from the environment when fetching (keys stay out of the file). */
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the ${VAR} placeholder syntax of feeds.json
+  url: z.string().regex(/^(?:https?:\/\/|\$\{[A-Z0-9_]+\})/, 'must be an http(s) URL (or start with ${VAR})'),
   /** Extra request headers, e.g. an API key; `${VAR}` is replaced from the environment. */
   headers: z.record(z.string(), z.string()).default({}),
   timeoutS: z.number().positive().max(300).default(20),

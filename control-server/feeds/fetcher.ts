@@ -87,10 +87,17 @@ export async function fetchInput(
     return { bytes, changed: true };
   }
   const headers: Record<string, string> = { 'user-agent': USER_AGENT, accept: '*/*' };
-  for (const [k, v] of Object.entries(input.headers)) headers[k.toLowerCase()] = expandEnv(v);
   if (state.bytes && state.etag) headers['if-none-match'] = state.etag;
   if (state.bytes && state.lastModified) headers['if-modified-since'] = state.lastModified;
-  const url = expandEnv(input.url);
+  let url: string;
+  try {
+    url = expandEnv(input.url);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the ${VAR} placeholder syntax of feeds.json
+    if (!/^https?:\/\//.test(url)) throw new Error('the URL after expanding ${...} is not http(s)');
+    for (const [k, v] of Object.entries(input.headers)) headers[k.toLowerCase()] = expandEnv(v);
+  } catch (e) {
+    throw new FetchError(`${opts.what}: ${(e as Error).message}`);
+  }
   let res: Response;
   try {
     res = await fetch(url, {
