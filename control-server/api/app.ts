@@ -41,7 +41,13 @@ export function createApi(deps: ApiDeps): Api {
   const limits: ApiLimits = { ...DEFAULT_LIMITS, ...deps.limits };
   const sessions = new Sessions(limits.sessionTtlMs);
   const auth = authenticate(sessions, deps.store);
-  const ctx: ApiContext = { authenticate: auth, requireRole, auditAs, principalOf };
+  const ctx: ApiContext = {
+    authenticate: auth,
+    requireRole,
+    auditAs,
+    principalOf,
+    revokeSessions: (username) => sessions.revokeUser(username),
+  };
   const metrics = deps.metrics ?? defaultRegistry;
 
   const app = express() as unknown as Api;

@@ -91,7 +91,13 @@ export function authenticate(
       }
       const s = sessions.get(token);
       if (!s) throw new HttpError(401, 'invalid or expired session');
-      res.locals.principal = { kind: 'user', username: s.username, role: s.role } satisfies Principal;
+      // The account as it is now: a disabled or removed user is out at once, a role change applies.
+      const user = store.getUser(s.username);
+      if (!user || user.disabled) {
+        sessions.revokeUser(s.username);
+        throw new HttpError(401, 'invalid or expired session');
+      }
+      res.locals.principal = { kind: 'user', username: user.username, role: user.role } satisfies Principal;
       next();
     };
 }
@@ -163,8 +169,9 @@ export function sessionRouter(o: {
   r.get('/api/v1/session', o.auth(), (req, res) => {
     const token = bearer(req.get('authorization')) ?? '';
     const s = o.sessions.get(token);
-    if (!s) throw new HttpError(401, 'invalid or expired session');
-    res.json({ username: s.username, role: s.role, expiresAt: new Date(s.expiresAt).toISOString() });
+    const p = principalOf(res);
+    if (!s || p?.kind !== 'user') throw new HttpError(401, 'invalid or expired session');
+    res.json({ username: p.username, role: p.role, expiresAt: new Date(s.expiresAt).toISOString() });
   });
 
   r.delete('/api/v1/session', audited('session.delete'), o.auth(), (req, res) => {

@@ -69,6 +69,8 @@ export interface ApiContext {
   /** Names the audit entry of this request (action such as "campaign.create", target such as "campaign:x"). */
   auditAs(res: import('express').Response, action: string, target?: string | null): void;
   principalOf(res: import('express').Response): Principal | null;
+  /** Ends every session of a user (after a password change). Disabled users are refused anyway. */
+  revokeSessions(username: string): void;
 }
 
 export interface ApiDeps {

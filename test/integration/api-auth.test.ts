@@ -93,6 +93,22 @@ describe('API: session, health, documents, errors', () => {
     expect(entry).toMatchObject({ outcome: 'invalid', action: 'POST /api/v1/campaigns' });
   });
 
+  it('a disabled account is out at once; a role change applies to live sessions', async () => {
+    await h.server.store.createUser('temp', 'operator', 'temp-pass-123456');
+    const r = await h.call('POST', '/api/v1/session', {
+      body: { username: 'temp', password: 'temp-pass-123456' },
+    });
+    const token = (r.body as { token: string }).token;
+    expect((await h.call('GET', '/api/v1/session', { token })).body).toMatchObject({ role: 'operator' });
+    await h.server.store.updateUser('temp', { role: 'technician' });
+    expect((await h.call('GET', '/api/v1/session', { token })).body).toMatchObject({ role: 'technician' });
+    expect((await h.call('POST', '/api/v1/campaigns', { token, body: {} })).status).toBe(403);
+    await h.server.store.updateUser('temp', { disabled: true });
+    expect((await h.call('GET', '/api/v1/screens', { token })).status).toBe(401);
+    await h.server.store.updateUser('temp', { disabled: false });
+    expect((await h.call('GET', '/api/v1/screens', { token })).status).toBe(401); // the session is gone
+  });
+
   it('GET /api/v1/openapi.json documents every REST route of DESIGN.md', async () => {
     const r = await h.call('GET', '/api/v1/openapi.json');
     expect(r.status).toBe(200);
