@@ -3,7 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
-import type { Express } from 'express';
+import express, { type Express } from 'express';
 import { createApi } from './api/app.ts';
 import type { ApiContext } from './api/deps.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded.ts';
@@ -230,18 +230,6 @@ export async function startServer(opts: StartServerOptions): Promise<StanderServ
       ...(opts.mobileBaseUrl ? { mobileBaseUrl: opts.mobileBaseUrl } : {}),
       ready: () => ready && (externalBus ? externalBus.connected() : !embedded?.aedes.closed),
       extend: (a, ctx) => {
-        if (external) {
-          a.use(
-            '/api/v1/broker',
-            createBrokerHooksRouter({
-              authenticateScreen: (id, token) => store.verifyScreenToken(id, token),
-              serverUsername,
-              serverPassword: opts.brokerPassword ?? null,
-              hookSecret: opts.brokerHookSecret ?? null,
-              log,
-            }),
-          );
-        }
         opts.extendApi?.(a, ctx, { bus, store, presence, health, log });
         dashboard.extend(a, ctx);
         a.use(staticRouter());
@@ -250,12 +238,29 @@ export async function startServer(opts: StartServerOptions): Promise<StanderServ
     api = app;
     cleanups.push(() => app.close());
     await app.ready;
+    // The broker hooks sit in front of the API: their own JSON parser and limits (a VerneMQ
+    // auth_on_publish carries a whole base64 payload), no sessions, no audit entry per call.
+    const root = express();
+    root.disable('x-powered-by');
+    if (external) {
+      root.use(
+        '/api/v1/broker',
+        createBrokerHooksRouter({
+          authenticateScreen: (id, token) => store.verifyScreenToken(id, token),
+          serverUsername,
+          serverPassword: opts.brokerPassword ?? null,
+          hookSecret: opts.brokerHookSecret ?? null,
+          log,
+        }),
+      );
+    }
+    root.use(app);
     const httpServer = opts.tls
       ? https.createServer(
           { cert: await readFile(opts.tls.certFile), key: await readFile(opts.tls.keyFile) },
-          app,
+          root,
         )
-      : http.createServer(app);
+      : http.createServer(root);
     const sockets = new Set<Socket>();
     httpServer.on('connection', (s) => {
       sockets.add(s);

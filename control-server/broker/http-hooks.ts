@@ -198,5 +198,14 @@ export function createBrokerHooksRouter(o: BrokerHooksOptions): Router {
     res.json({ result: ok ? 'allow' : 'deny' });
   });
 
+  // Body parser errors (bad JSON, too large) answer JSON like the rest of the API.
+  router.use((err: unknown, _req: Request, res: Response, next: (e?: unknown) => void) => {
+    const e = err as { status?: number; type?: string; message?: string };
+    if (typeof e?.status !== 'number') return next(err);
+    res
+      .status(e.status)
+      .json({ error: e.status === 413 ? 'too-large' : 'invalid', message: e.message ?? 'bad request' });
+  });
+
   return router;
 }

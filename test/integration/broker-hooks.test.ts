@@ -148,5 +148,32 @@ describe('VerneMQ webhooks', () => {
     expect((await pub('v1/screens/scr-2/status', statusJson('online'))).body).toEqual({
       result: { error: 'not_allowed' },
     });
+    // A large (valid) plays batch, as base64, well over the REST API's JSON body limit.
+    const plays = {
+      batchId: 'b1',
+      from: new Date(Date.now() - 60_000).toISOString(),
+      to: new Date().toISOString(),
+      plays: Array.from({ length: 4000 }, (_, i) => ({
+        campaignId: `campaign-${i}`,
+        campaignVersion: 1,
+        slideIndex: 0,
+        count: 1,
+        seconds: 10,
+      })),
+      views: [],
+      touches: 0,
+    };
+    expect(JSON.stringify(plays).length).toBeGreaterThan(300_000);
+    expect((await pub('v1/screens/scr-1/plays', JSON.stringify(plays))).body).toEqual({ result: 'ok' });
+  });
+
+  it('answers bad JSON with a JSON 400', async () => {
+    const res = await fetch(`${base}/acl`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-stander-hook-secret': SECRET },
+      body: '{"username":',
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: string }).error).toBe('invalid');
   });
 });

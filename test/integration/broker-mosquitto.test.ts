@@ -175,6 +175,19 @@ describe('external Mosquitto with the files the server generated', () => {
     expect(await rest.screen(b.id)).toEqual(before);
   });
 
+  it('answers the broker hooks in external mode, in front of the API (no session needed)', async () => {
+    const ask = async (body: unknown) => {
+      const res = await fetch(`${server.httpUrl}/api/v1/broker/auth`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return (await res.json()) as { result: string };
+    };
+    expect((await ask({ username: a.id, password: a.token, clientid: a.id })).result).toBe('allow');
+    expect((await ask({ username: a.id, password: 'nope', clientid: a.id })).result).toBe('deny');
+  });
+
   it('refuses a wrong token', async () => {
     const r = await mosquittoSub({ ...cred(a), pass: `${a.token}x` }, ['v1/feeds/#'], 1, 2);
     expect(r.code).toBe(5);
