@@ -287,6 +287,30 @@ describe('kiosk agent against a real broker', () => {
     await until(() => healths.length > 0, 3000, 'published health');
   });
 
+  it('switches the display by its hours; a display command holds until the next edge', async () => {
+    let t = Date.parse('2026-06-15T21:30:00Z'); // 23:30 in Copenhagen
+    hw.displayOn = true;
+    await pub(topics.screenConfig(ID), screenConfig(ID, { displayHours: { on: '07:00', off: '22:00' } }));
+    const a = await start({ now: () => t });
+    await until(() => !hw.displayOn && a.getState().display.on === false, 5000, 'display off at night');
+    await until(() => a.getState().connection.online, 5000, 'online');
+    await pub(
+      topics.screenCmd(ID),
+      { id: 'on-1', type: 'display', on: true, issuedAt: new Date(t).toISOString() },
+      false,
+    );
+    await until(() => hw.displayOn, 5000, 'display on by command');
+    t += 30 * 60_000;
+    await new Promise((r) => setTimeout(r, 500));
+    expect(hw.displayOn).toBe(true);
+    t = Date.parse('2026-06-16T05:00:00Z'); // 07:00: the on edge
+    await new Promise((r) => setTimeout(r, 500));
+    expect(hw.displayOn).toBe(true);
+    t = Date.parse('2026-06-16T20:00:00Z'); // 22:00: off
+    await until(() => !hw.displayOn && a.getState().display.on === false, 5000, 'display off at 22:00');
+    hw.displayOn = true;
+  });
+
   it('counts plays, views and touches, keeps them on disk while offline, and sends them later', async () => {
     await pub(topics.screenConfig(ID), screenConfig(ID));
     const a = await start({ mqttUrl: 'mqtt://127.0.0.1:1' });

@@ -33,6 +33,8 @@ export interface StartAgentOptions {
   download?: { retryBaseMs?: number; retryMaxMs?: number; rejectRetryMs?: number };
   playsIntervalMs?: number;
   tickMs?: number;
+  /** Wall clock (tests of schedules and display hours). */
+  now?: () => number;
   /** Load the cache and serve the UI, but do not connect (tests, diagnostics). */
   offline?: boolean;
 }
@@ -94,6 +96,7 @@ export async function startAgent(opts: StartAgentOptions): Promise<AgentHandle> 
     download: opts.download,
     playsIntervalMs: opts.playsIntervalMs,
     tickMs: opts.tickMs,
+    now: opts.now,
   });
   await core.loadFromDisk();
   let ui: UiServer | null = null;
