@@ -5,7 +5,7 @@ import { auditAs, auditMiddleware } from './audit.ts';
 import { authenticate, principalOf, requireRole, Sessions, sessionRouter } from './auth.ts';
 import { type ApiContext, type ApiDeps, type ApiLimits, DEFAULT_LIMITS } from './deps.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
-import { openApiDocument } from './openapi.ts';
+import { openApiDocument, type RouteConfig } from './openapi.ts';
 import { campaignsRouter } from './routes-campaigns.ts';
 import { commandsRouter } from './routes-commands.ts';
 import { contentRouter } from './routes-content.ts';
@@ -40,6 +40,8 @@ export interface Api extends Express {
 export function createApi(deps: ApiDeps): Api {
   const limits: ApiLimits = { ...DEFAULT_LIMITS, ...deps.limits };
   const sessions = new Sessions(limits.sessionTtlMs);
+  const documented: RouteConfig[] = [];
+  let openapi: { routes: number; doc: Record<string, unknown> } | null = null;
   const auth = authenticate(sessions, deps.store);
   const ctx: ApiContext = {
     authenticate: auth,
@@ -47,6 +49,7 @@ export function createApi(deps: ApiDeps): Api {
     auditAs,
     principalOf,
     revokeSessions: (username) => sessions.revokeUser(username),
+    documentRoute: (route) => documented.push(route),
   };
   const metrics = deps.metrics ?? defaultRegistry;
 
@@ -82,7 +85,11 @@ export function createApi(deps: ApiDeps): Api {
     res.send(await metrics.metrics());
   });
   app.get('/api/v1/openapi.json', (_req, res) => {
-    res.json(openApiDocument());
+    // Built on first request (after every module mounted and documented its routes), then cached.
+    if (!openapi || openapi.routes !== documented.length) {
+      openapi = { routes: documented.length, doc: openApiDocument(documented) };
+    }
+    res.json(openapi.doc);
   });
 
   app.use(sessionRouter({ sessions, store: deps.store, limits, log: deps.log, auth }));

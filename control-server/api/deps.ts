@@ -69,6 +69,8 @@ export interface ApiContext {
   /** Names the audit entry of this request (action such as "campaign.create", target such as "campaign:x"). */
   auditAs(res: import('express').Response, action: string, target?: string | null): void;
   principalOf(res: import('express').Response): Principal | null;
+  /** Adds a route to GET /api/v1/openapi.json (zod schemas for params, query, body and answers). */
+  documentRoute(route: import('./openapi.ts').RouteConfig): void;
   /** Ends every session of a user (after a password change). Disabled users are refused anyway. */
   revokeSessions(username: string): void;
 }

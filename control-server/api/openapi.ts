@@ -1,4 +1,11 @@
-import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
+import {
+  OpenAPIRegistry,
+  OpenApiGeneratorV31,
+  type ResponseConfig,
+  type RouteConfig,
+} from '@asteasolutions/zod-to-openapi';
+
+export type { RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import {
   CampaignInputSchema,
@@ -28,7 +35,7 @@ import { ALLOWED_MIME } from './content-types.ts';
  * The OpenAPI 3.1 document of /api/v1, generated from the same zod schemas that validate the
  * requests (protocol/rest.ts, protocol/rest-api.ts), so it cannot drift from what the server does.
  */
-function build(): Record<string, unknown> {
+function build(extra: readonly RouteConfig[]): Record<string, unknown> {
   // Named components come from zod's own metadata (`.meta({id})`), which the generator reads; the
   // registry's register() needs .openapi(), which zod 4 schemas created before extension lack.
   const reg = new OpenAPIRegistry();
@@ -300,6 +307,9 @@ function build(): Record<string, unknown> {
     responses: { '200': { description: 'text exposition format' } },
   });
 
+  // Routes other modules mounted through `extend` and described with ctx.documentRoute().
+  for (const route of extra) reg.registerPath({ security, ...route });
+
   return new OpenApiGeneratorV31(reg.definitions).generateDocument({
     openapi: '3.1.0',
     info: {
@@ -311,8 +321,7 @@ function build(): Record<string, unknown> {
   }) as unknown as Record<string, unknown>;
 }
 
-let cached: Record<string, unknown> | null = null;
-export function openApiDocument(): Record<string, unknown> {
-  cached ??= build();
-  return cached;
+/** Builds the document: the API's own routes plus those documented by other modules. */
+export function openApiDocument(extra: readonly RouteConfig[] = []): Record<string, unknown> {
+  return build(extra);
 }

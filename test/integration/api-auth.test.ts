@@ -134,6 +134,12 @@ describe('API: session, health, documents, errors', () => {
       ['/content/{sha256}', 'get'],
     ];
     for (const [p, m] of expected) expect(doc.paths[p]?.[m], `${m} ${p}`).toBeDefined();
+    // Routes of other modules, documented through ctx.documentRoute, are in it too, with bearer auth.
+    expect(doc.paths['/api/v1/extra-probe']?.get).toMatchObject({
+      summary: 'probe',
+      security: [{ bearer: [] }],
+    });
+    expect((await h.call('GET', '/api/v1/extra-probe')).status).toBe(401);
     // The request schema is the real one: the campaign body names its slide kinds.
     expect(JSON.stringify(doc)).toContain('"emergency"');
   });

@@ -45,6 +45,18 @@ export async function startHarness(): Promise<Harness> {
     mqttPort: 0,
     adminPassword: ADMIN_PASSWORD,
     log: silentLogger(),
+    // One extra module route, as the dashboard's are mounted and documented.
+    extendApi: (app, ctx) => {
+      ctx.documentRoute({
+        method: 'get',
+        path: '/api/v1/extra-probe',
+        summary: 'probe',
+        responses: { '200': { description: 'ok' } },
+      });
+      app.get('/api/v1/extra-probe', ctx.authenticate(), (_req, res) => {
+        res.json({ ok: true });
+      });
+    },
   });
   await server.store.createUser('operator', 'operator', PASSWORDS.operator);
   await server.store.createUser('tech', 'technician', PASSWORDS.technician);
