@@ -194,12 +194,16 @@ async function main(): Promise<void> {
   const server = await startServer({ ...settings, log, feeds });
   const running: RunningScreen[] = [];
   let stopping = false;
+  let stoppingSince = 0;
   const stop = async (signal: string) => {
     if (stopping) {
+      // Ctrl-C reaches us twice (from the terminal and relayed by tsx): only a later one forces
+      if (Date.now() - stoppingSince < 2000) return;
       process.stderr.write('npm start: forced exit\n');
       process.exit(1);
     }
     stopping = true;
+    stoppingSince = Date.now();
     process.stdout.write(`\nStopping (${signal})...\n`);
     const force = setTimeout(() => {
       process.stderr.write('npm start: shutdown took too long, exiting\n');

@@ -87,4 +87,28 @@ describe.skipIf(!chromiumPath)('browser shell with real Chromium', () => {
     expect(reports.some((r) => r.state === 'blank')).toBe(true);
     expect(await shell.page!.locator('[data-view]').textContent()).toBe('Hello');
   });
+
+  it('does not spin while the UI server is down, and returns to the app once it is back', async () => {
+    const port = Number(new URL(app.url).port);
+    await app.close();
+    const before = shell.blockedCount;
+    await shell.page!.reload().catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 3000));
+    const attempts = shell.blockedCount - before;
+    expect(attempts).toBeGreaterThanOrEqual(1);
+    expect(attempts).toBeLessThanOrEqual(4); // one try per 2 s, not a tight loop
+    app = await startPageServer(
+      '<!doctype html><title>app</title><main data-view="attract">Back</main>',
+      '127.0.0.1',
+      port,
+    );
+    await until(
+      async () =>
+        (await shell.page
+          ?.locator('[data-view]')
+          .textContent()
+          .catch(() => null)) === 'Back',
+      10_000,
+    );
+  });
 });

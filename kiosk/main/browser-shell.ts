@@ -58,6 +58,8 @@ export class BrowserShell implements ShellPort {
   private blankSeen = 0;
   private recovering = false;
   private blocked = 0;
+  private homeTimer: NodeJS.Timeout | null = null;
+  private lastHome = 0;
 
   constructor(opts: BrowserShellOptions) {
     this.opts = opts;
@@ -104,6 +106,8 @@ export class BrowserShell implements ShellPort {
     this.stopping = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
     if (this.checkTimer) clearInterval(this.checkTimer);
+    if (this.homeTimer) clearTimeout(this.homeTimer);
+    this.homeTimer = null;
     this.restartTimer = null;
     this.checkTimer = null;
     const running = this.running;
@@ -199,8 +203,23 @@ export class BrowserShell implements ShellPort {
       // an aborted navigation lands on chrome-error://; anything else foreign is refused too
       this.blocked++;
       this.log.warn({ url }, 'navigation away from the app undone');
-      void page.goto(this.opts.url).catch(() => undefined);
+      this.navigateHome(page);
     });
+  }
+
+  /**
+   * Back to the app, at most once per 2 s: when the UI server itself is unreachable every attempt
+   * lands on chrome-error:// again, and that must not become a tight reload loop.
+   */
+  private navigateHome(page: Page): void {
+    if (this.homeTimer || this.stopping) return;
+    const wait = Math.max(0, this.lastHome + 2000 - Date.now());
+    this.homeTimer = setTimeout(() => {
+      this.homeTimer = null;
+      if (this.stopping || page.isClosed() || sameOrigin(page.url(), this.origin)) return;
+      this.lastHome = Date.now();
+      void page.goto(this.opts.url).catch(() => undefined);
+    }, wait);
   }
 
   /** Reloads the app after a crash, hang or blank screen; restarts Chromium when that fails. */

@@ -9,16 +9,15 @@ export interface RecordingServer {
   close(): Promise<void>;
 }
 
-export async function startPageServer(html: string, host = '127.0.0.1'): Promise<RecordingServer> {
+export async function startPageServer(html: string, host = '127.0.0.1', port = 0): Promise<RecordingServer> {
   const requests: string[] = [];
   const server: Server = createServer((req, res) => {
     requests.push(req.url ?? '');
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'access-control-allow-origin': '*' });
     res.end(html);
   });
-  await new Promise<void>((r) => server.listen(0, host, r));
-  const { port } = server.address() as AddressInfo;
-  const origin = `http://${host}:${port}`;
+  await new Promise<void>((r) => server.listen(port, host, r));
+  const origin = `http://${host}:${(server.address() as AddressInfo).port}`;
   return {
     url: `${origin}/`,
     origin,

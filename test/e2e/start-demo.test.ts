@@ -168,7 +168,7 @@ describe('npm start (e2e)', () => {
     expect(screens.map((x) => x.online)).toEqual([true, true, true]);
   });
 
-  it('each screen URL answers with the kiosk UI, which renders one of its views in Chromium', async () => {
+  it('each screen URL answers with the kiosk UI, rendering its own profile from its live config', async () => {
     for (const s of first!.screens) {
       const res = await fetch(s.url);
       expect(res.status, s.url).toBe(200);
@@ -178,7 +178,9 @@ describe('npm start (e2e)', () => {
         await page.goto(s.url);
         await page.locator('[data-view]').first().waitFor({ timeout: 30_000 });
         const view = await page.locator('[data-view]').first().getAttribute('data-view');
-        expect(view, s.id).toMatch(/^(attract|home|events|map|transport|water|parking|campaign)$/);
+        expect(view, s.id).toMatch(/^(attract|home|events|map|transport|water|parking|campaign|info)$/);
+        // the profile comes from the screen's config, delivered live by the server over MQTT
+        expect(await page.evaluate(() => document.documentElement.dataset.profile)).toBe(s.profile);
       } finally {
         await page.close();
       }
