@@ -1,0 +1,70 @@
+import { DateTime } from 'luxon';
+import { describe, expect, it } from 'vitest';
+import { contentHash, iso, localDateTime, rootNamespace, safeId, textOf } from './util.ts';
+
+describe('iso()', () => {
+  it('formats in Copenhagen time with the right offset on both sides of each DST change', () => {
+    const at = (s: string) => iso(DateTime.fromISO(s));
+    expect(at('2024-10-27T00:59:59Z')).toBe('2024-10-27T02:59:59+02:00');
+    expect(at('2024-10-27T01:00:00Z')).toBe('2024-10-27T02:00:00+01:00');
+    expect(at('2025-03-30T00:59:00Z')).toBe('2025-03-30T01:59:00+01:00');
+    expect(at('2025-03-30T01:00:00Z')).toBe('2025-03-30T03:00:00+02:00');
+    expect(at('2025-02-07T19:05:34.176Z')).toBe('2025-02-07T20:05:34.176+01:00');
+  });
+
+  it('agrees with luxon for every hour of a year', () => {
+    const start = Date.parse('2025-01-01T00:00:00Z');
+    for (let h = 0; h < 365 * 24; h += 7) {
+      const dt = DateTime.fromMillis(start + h * 3_600_000 + 17_000);
+      expect(iso(dt)).toBe(dt.setZone('Europe/Copenhagen').toISO({ suppressMilliseconds: true }));
+    }
+  });
+
+  it('refuses an invalid time', () => {
+    expect(() => iso(DateTime.invalid('test'))).toThrow(/invalid time/);
+  });
+});
+
+describe('helpers', () => {
+  it('localDateTime reads local wall-clock time, including the skipped and repeated DST hours', () => {
+    expect(iso(localDateTime('2025-05-23 11:10:00')!)).toBe('2025-05-23T11:10:00+02:00');
+    expect(iso(localDateTime('2016/10/29 17:30:04')!)).toBe('2016-10-29T17:30:04+02:00');
+    // 02:30 does not exist on 2025-03-30 (moved forward); on 2024-10-27 it exists twice (the later is taken).
+    expect(iso(localDateTime('2025-03-30 02:30:00')!)).toBe('2025-03-30T03:30:00+02:00');
+    expect(iso(localDateTime('2024-10-27 02:30:00')!)).toBe('2024-10-27T02:30:00+01:00');
+    expect(localDateTime('23.05.25 11:10')).toBeNull();
+    expect(localDateTime('2025-13-40 11:10')).toBeNull();
+  });
+
+  it('safeId makes MQTT-safe ids, transliterating Danish letters', () => {
+    expect(safeId('Hovedbanegården, Tivoli (Bernstorffsgade)')).toBe(
+      'Hovedbanegaarden-Tivoli-Bernstorffsgade',
+    );
+    expect(safeId('Ærø/Øster #1+2')).toBe('Aeroe-Oester-1-2');
+    expect(safeId('///')).toBe('unnamed');
+    expect(safeId('x'.repeat(100))).toHaveLength(64);
+  });
+
+  it('contentHash ignores fetchedAt and key order, nothing else', () => {
+    const a = { kind: 'water', fetchedAt: '2025-01-01T00:00:00Z', waterTempC: 5, name: 'x' };
+    const b = { name: 'x', waterTempC: 5, kind: 'water', fetchedAt: '2025-06-01T00:00:00Z' };
+    expect(contentHash(a)).toBe(contentHash(b));
+    expect(contentHash({ ...a, waterTempC: 5.1 })).not.toBe(contentHash(a));
+  });
+
+  it('rootNamespace finds default and prefixed namespaces', () => {
+    expect(rootNamespace('<?xml version="1.0"?><!-- c --><a:root xmlns:a="urn:x" xmlns="urn:y"/>')).toEqual({
+      name: 'root',
+      ns: 'urn:x',
+    });
+    expect(rootNamespace('<root\n  xmlns="urn:y">')).toEqual({ name: 'root', ns: 'urn:y' });
+    expect(rootNamespace('<root>')).toEqual({ name: 'root', ns: null });
+  });
+
+  it('textOf refuses empty, blank and oversized input and strips a BOM', () => {
+    expect(() => textOf(new Uint8Array(0), 10, 'x')).toThrow(/x: empty input/);
+    expect(() => textOf(Buffer.from('  \n'), 10, 'x')).toThrow(/only whitespace/);
+    expect(() => textOf(Buffer.alloc(11, 0x41), 10, 'x')).toThrow(/over the limit/);
+    expect(textOf(Buffer.from('\ufeff<a/>'), 10, 'x')).toBe('<a/>');
+  });
+});
