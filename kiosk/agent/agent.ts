@@ -181,6 +181,7 @@ export class AgentCore {
   private onReady(): void {
     this.liveSeen = true;
     void this.publishStatus();
+    void this.reportHealth();
     void this.commands.flush();
     void this.plays.flush();
     this.queueUpdate();

@@ -9,6 +9,7 @@ import {
   feedView,
   wantedAssets,
   withoutDeparted,
+  withoutEnded,
 } from './model.ts';
 import {
   assetOf,
@@ -103,6 +104,30 @@ describe('feeds', () => {
     expect(withoutDeparted(s, NOW + 3.5 * 60_000).departures.map((d) => d.line)).toEqual(['5C', 'M3']);
     expect(withoutDeparted(s, NOW + 4.5 * 60_000).departures.map((d) => d.line)).toEqual(['M3']);
     expect(withoutDeparted(s, NOW + 7 * 60_000).departures).toEqual([]);
+  });
+
+  it('drops events that have ended and keeps those without an end', () => {
+    const ev = (id: string, end: string | null) => ({
+      id,
+      title: { en: id },
+      start: '2026-06-15T08:00:00Z',
+      end,
+      allDay: false,
+      venue: null,
+      location: null,
+      category: null,
+      url: null,
+    });
+    const snap = {
+      kind: 'events' as const,
+      area: 'cph',
+      events: [ev('over', '2026-06-15T09:00:00Z'), ev('on', '2026-06-15T12:00:00Z'), ev('open', null)],
+      observedAt: new Date(NOW).toISOString(),
+      fetchedAt: new Date(NOW).toISOString(),
+      ttlS: 3600,
+      source: 'test',
+    };
+    expect(withoutEnded(snap, NOW).events.map((e) => e.id)).toEqual(['on', 'open']);
   });
 
   it('shows only configured feeds, with their freshness, and reports missing ones', () => {

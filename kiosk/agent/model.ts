@@ -152,6 +152,12 @@ export function withoutDeparted(s: TransportSnapshot, now: number): TransportSna
   return departures.length === s.departures.length ? s : { ...s, departures };
 }
 
+/** An events list without the events that have ended. */
+export function withoutEnded(s: EventsSnapshot, now: number): EventsSnapshot {
+  const events = s.events.filter((e) => e.end === null || Date.parse(e.end) > now);
+  return events.length === s.events.length ? s : { ...s, events };
+}
+
 export interface FeedView {
   feeds: {
     transport: Record<string, TransportSnapshot>;
@@ -180,7 +186,12 @@ export function feedView(data: AgentData, now: number): FeedView {
       const f = freshnessOf(snap, now);
       view.freshness[kind][id] = f.state;
       view.health.push({ kind, id, ageS: Number.isFinite(f.ageS) ? f.ageS : null, state: f.state });
-      const shown = snap.kind === 'transport' ? withoutDeparted(snap, now) : snap;
+      const shown =
+        snap.kind === 'transport'
+          ? withoutDeparted(snap, now)
+          : snap.kind === 'events'
+            ? withoutEnded(snap, now)
+            : snap;
       (view.feeds[kind] as Record<string, FeedSnapshot>)[id] = shown;
     }
   }

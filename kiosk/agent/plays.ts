@@ -36,6 +36,8 @@ export class PlaysRecorder {
   private timer: NodeJS.Timeout | null = null;
   private sending: Promise<void> | null = null;
   private closing = false;
+  /** Orders batches closed within the same millisecond. */
+  private seq = 0;
   private readonly now: () => number;
   /** Batches dropped because the outbox was full. */
   dropped = 0;
@@ -99,7 +101,7 @@ export class PlaysRecorder {
       };
       const payload = encodePayload(PlaysSchema, batch);
       // Names sort by time, so the outbox drains oldest first.
-      const name = `${String(this.now()).padStart(15, '0')}-${batch.batchId}.json`;
+      const name = `${String(this.now()).padStart(15, '0')}-${String(this.seq++).padStart(9, '0')}-${batch.batchId}.json`;
       await writeFileAtomic(join(this.opts.dir, name), payload);
       await this.trim();
     }
