@@ -246,9 +246,10 @@ export async function startServerTarget(o: ServerTargetOptions): Promise<Target>
       screens = o.provisioned.screens.slice(0, o.count);
       ms = o.provisioned.msPerScreen * o.count;
     } else {
-      o.log(`  provisioning ${o.count} screens over REST...`);
+      if (o.count > 0) o.log(`  provisioning ${o.count} screens over REST...`);
       ({ screens, ms } = await rest.createScreens(o.count, screenBody, o.provisionConcurrency ?? 64));
-      o.log(`  provisioned in ${Math.round(ms)} ms (${(ms / Math.max(1, o.count)).toFixed(2)} ms/screen)`);
+      if (o.count > 0)
+        o.log(`  provisioned in ${Math.round(ms)} ms (${(ms / Math.max(1, o.count)).toFixed(2)} ms/screen)`);
     }
     if (broker) {
       // External mode: wait until the server's file sync has given Mosquitto every screen's credentials.
