@@ -210,7 +210,9 @@ describe('agent against the real control server: offline and back', () => {
         `after the last change was published, ${figures.currentAfterServerUpMs} ms after the server was up ` +
         '(includes the admin login and campaign update)',
     );
-    expect(resyncMs).toBeLessThan(2000);
+    // Strictest reading: from the moment the server is up, through the operator's own update, to
+    // the screen showing it with fresh feeds.
+    expect(figures.currentAfterServerUpMs).toBeLessThan(2000);
     expect(onlineAt - tUp).toBeLessThan(2000);
     expect(s.source).toBe('live');
     expect(Object.values(s.feedFreshness?.transport ?? {})).toEqual(['fresh']);
