@@ -27,12 +27,13 @@ describe('ContentStore', () => {
   let blobs: Map<string, Buffer>;
   let srv: AssetServer;
   const stores: ContentStore[] = [];
-  const make = async (quotaBytes = 10 * 1024 * 1024) => {
+  const make = async (quotaBytes = 10 * 1024 * 1024, minFreeBytes = 0) => {
     const s = new ContentStore({
       dir,
       serverUrl: srv.url,
       authorization: AUTH,
       quotaBytes,
+      minFreeBytes,
       log: silentLogger,
       retryBaseMs: 50,
       retryMaxMs: 200,
@@ -172,6 +173,18 @@ describe('ContentStore', () => {
     await until(() => s.failureOf(a4.sha256) !== undefined);
     expect(s.failureOf(a4.sha256)?.error).toMatch(/quota full/);
     expect(s.has(a2.sha256) && s.has(a3.sha256)).toBe(true);
+  });
+
+  it('never fills the disk: the quota shrinks to what the disk can spare', async () => {
+    const bytes = randomBytes(1000);
+    const a = asset(bytes);
+    blobs.set(a.url, bytes);
+    // Ask to keep more free space than any disk has: nothing may be stored.
+    const s = await make(10 * 1024 * 1024, Number.MAX_SAFE_INTEGER);
+    s.want([a]);
+    await until(() => s.failureOf(a.sha256) !== undefined);
+    expect(s.failureOf(a.sha256)?.error).toMatch(/quota/);
+    expect(s.has(a.sha256)).toBe(false);
   });
 
   it('survives a restart with its index and drops blobs of the wrong size', async () => {

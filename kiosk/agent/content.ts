@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { AssetRef } from '../../protocol/index.ts';
 import { fsyncDir, writeFileAtomic } from './atomic.ts';
+import { statfsDiskFree } from './hardware-port.ts';
 import type { Logger } from './log.ts';
 
 /**
@@ -43,6 +44,8 @@ export interface ContentStoreOptions {
   /** Value of the Authorization header sent to the control server. */
   authorization: string;
   quotaBytes: number;
+  /** Free disk space always left alone; the quota shrinks when the disk gets this full. */
+  minFreeBytes?: number;
   log: Logger;
   /** First retry delay after a network failure; doubles up to retryMaxMs, with jitter. */
   retryBaseMs?: number;
@@ -228,9 +231,20 @@ export class ContentStore {
     }
   }
 
+  /**
+   * The quota in force: the configured one, lowered when the disk itself runs short so the store
+   * never fills the disk (logs, the OS and the message cache need room too).
+   */
+  private async effectiveQuota(): Promise<number> {
+    const disk = await statfsDiskFree(this.opts.dir);
+    if (!disk) return this.opts.quotaBytes;
+    const reserve = this.opts.minFreeBytes ?? 256 * 1024 ** 2;
+    return Math.min(this.opts.quotaBytes, this.usedBytes() + Math.max(0, disk.freeBytes - reserve));
+  }
+
   /** Evicts least-recently-used blobs that nothing wants until `bytes` more fit under the quota. */
   private async makeRoom(bytes: number): Promise<void> {
-    const quota = this.opts.quotaBytes;
+    const quota = await this.effectiveQuota();
     if (bytes > quota) throw new Error(`asset of ${bytes} bytes exceeds the content quota of ${quota} bytes`);
     let used = this.usedBytes();
     if (used + bytes <= quota) return;
