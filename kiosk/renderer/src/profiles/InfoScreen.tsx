@@ -7,13 +7,13 @@ import { Clock, WaterNearby } from '../components/TopBand.tsx';
 import { useOptions } from '../context.ts';
 import { useConfigured } from '../hooks.ts';
 import { useT } from '../i18n.ts';
-import { allEvents, delayState, eventsIn, upcoming } from '../lib/feeds.ts';
+import { allEvents, delayState, departureTime, eventsIn, upcoming } from '../lib/feeds.ts';
 import { pick } from '../lib/localized.ts';
 import { formatTime } from '../lib/time.ts';
 import { selectLanguages, useKiosk, useKioskShallow, useStoreApi } from '../store/index.ts';
 import { useWhen } from '../views/Events.tsx';
 import { ParkingCard } from '../views/Parking.tsx';
-import { StopBoard } from '../views/Transport.tsx';
+import { DelayLabel, Minutes } from '../views/Transport.tsx';
 import { WaterCard } from '../views/Water.tsx';
 
 type Page = 'transport' | 'water' | 'parking' | 'events';
@@ -79,14 +79,52 @@ export function InfoScreen() {
   );
 }
 
+/** One board of the soonest departures of every subscribed stop (expired stops left out), with each stop's time. */
 function TransportPage() {
+  const { t } = useT();
   const stops = useConfigured('transport');
+  const now = useKiosk((s) => s.now);
+  const shown = stops.filter(
+    (x): x is { id: string; snapshot: NonNullable<typeof x.snapshot> } =>
+      !!x.snapshot && freshnessOf(x.snapshot, now).state !== 'expired',
+  );
+  const rows = shown
+    .flatMap(({ snapshot }) => upcoming(snapshot, now, 8).map((d) => ({ d, stop: snapshot.stopName })))
+    .sort((a, b) => departureTime(a.d) - departureTime(b.d))
+    .slice(0, 6);
+  if (!shown.length)
+    return (
+      <p className="calm" data-fresh="expired">
+        {t('fresh.expired')}
+      </p>
+    );
   return (
-    <div className="info-grid cols-2">
-      {stops
-        .slice(0, 2)
-        .map(({ id, snapshot }) => (snapshot ? <StopBoard key={id} snapshot={snapshot} max={5} /> : null))}
-    </div>
+    <section className="panel info-deps">
+      <ul className="deps">
+        {rows.map(({ d, stop }) => (
+          <li key={`${stop}${d.line}${d.plannedAt}`} className={d.cancelled ? 'dep cancelled' : 'dep'}>
+            <span className={`dep-line mode-${d.mode}`}>
+              <span className="sr-only">{t(`transport.mode.${d.mode}`)} </span>
+              <span className="num">{d.line}</span>
+            </span>
+            <span className="dep-main">
+              <span className="dep-dir">{d.direction}</span>
+              <span className="dep-stop">{stop}</span>
+            </span>
+            <DelayLabel d={d} />
+            <Minutes d={d} />
+          </li>
+        ))}
+      </ul>
+      <div className="info-fresh">
+        {shown.map(({ id, snapshot }) => (
+          <span key={id} className="info-fresh-item">
+            <span className="info-fresh-stop">{snapshot.stopName}</span>
+            <FreshNote snapshot={snapshot} />
+          </span>
+        ))}
+      </div>
+    </section>
   );
 }
 
