@@ -56,7 +56,7 @@ describe('electron-builder.yml', () => {
       config.afterPack,
       config.deb.afterInstall,
       config.deb.afterRemove,
-      config.linux.extraResources[0]!.from,
+      ...config.linux.extraResources.map((r) => r.from),
     ]) {
       await expect(readFile(join(root, p))).resolves.toBeDefined();
     }

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,10 +92,15 @@ describe('npm run provision (real control server)', () => {
       '--out',
       out,
     ];
-    const ok = await run(args, { STANDER_ADMIN_PASSWORD: ADMIN_PASSWORD });
+    const asRoot = process.getuid?.() === 0;
+    const ok = await run(asRoot ? [...args, '--owner', 'nobody'] : args, {
+      STANDER_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    });
     expect(ok.code, ok.out).toBe(0);
     expect(ok.out).toContain('nyhavn-post');
-    expect((await stat(out)).mode & 0o777).toBe(0o600);
+    const st = await stat(out);
+    expect(st.mode & 0o777).toBe(0o600);
+    if (asRoot) expect(st.uid).toBe(Number(spawnSync('id', ['-u', 'nobody'], { encoding: 'utf8' }).stdout));
     const written = JSON.parse(await readFile(out, 'utf8')) as { token: string };
     expect(ok.out).not.toContain(written.token);
     expect(server.store.getScreen('nyhavn-post')?.groups).toEqual(['harbour', 'parking']);

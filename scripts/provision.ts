@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -25,6 +26,7 @@ const HELP = `Usage: npm run provision -- --server URL --name NAME --profile PRO
   --username USER       admin user (default admin)
   --password-stdin      read the admin password from stdin (else STANDER_ADMIN_PASSWORD)
   --out FILE            screen file (default ${DEFAULT_SCREEN_FILE})
+  --owner USER          give the file to the kiosk's service user (e.g. stander) when run as root
 `;
 
 export interface ProvisionOptions {
@@ -40,6 +42,19 @@ export interface ProvisionOptions {
   username: string;
   password: string;
   out: string;
+  /** Owner of the written file (the kiosk service user); default: whoever runs this. */
+  owner?: { uid: number; gid: number };
+}
+
+/** uid and gid of a local user, through `id` (no native bindings needed). */
+export function lookupUser(name: string): { uid: number; gid: number } {
+  const id = (flag: string) => {
+    const r = spawnSync('id', [flag, name], { encoding: 'utf8' });
+    const n = Number(r.stdout.trim());
+    if (r.status !== 0 || !Number.isInteger(n)) throw new Error(`no such user: ${name}`);
+    return n;
+  };
+  return { uid: id('-u'), gid: id('-g') };
 }
 
 export function defaultMqttUrl(server: string): string {
@@ -104,7 +119,7 @@ export async function provision(o: ProvisionOptions): Promise<ScreenFile> {
     profile: body.profile,
     provisionedAt: new Date().toISOString(),
   };
-  await writeScreenFile(o.out, file);
+  await writeScreenFile(o.out, file, o.owner);
   return file;
 }
 
@@ -140,6 +155,7 @@ export async function parseProvisionArgs(argv: string[], env: NodeJS.ProcessEnv)
       username: { type: 'string' },
       'password-stdin': { type: 'boolean' },
       out: { type: 'string' },
+      owner: { type: 'string' },
     },
   });
   for (const k of ['server', 'name', 'profile', 'lat', 'lon'] as const) {
@@ -163,6 +179,7 @@ export async function parseProvisionArgs(argv: string[], env: NodeJS.ProcessEnv)
     username: values.username ?? 'admin',
     password,
     out: resolve(values.out ?? DEFAULT_SCREEN_FILE),
+    ...(values.owner ? { owner: lookupUser(values.owner) } : {}),
   };
 }
 

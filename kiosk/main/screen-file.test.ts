@@ -34,6 +34,14 @@ describe('screen file', () => {
     expect(await readdir(join(dir, 'etc/stander'))).toEqual(['screen.json']);
   });
 
+  it('can hand the file to the kiosk service user (as root)', async () => {
+    if (process.getuid?.() !== 0) return console.warn('chown test needs root: skipped');
+    const path = join(dir, 'owned.json');
+    await writeScreenFile(path, sample, { uid: 65534, gid: 65534 });
+    const st = await stat(path);
+    expect([st.uid, st.gid, st.mode & 0o777]).toEqual([65534, 65534, 0o600]);
+  });
+
   it('refuses a file that group or others can read, and an invalid one', async () => {
     const path = join(dir, 'screen.json');
     await writeScreenFile(path, sample);

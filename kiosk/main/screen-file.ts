@@ -23,7 +23,11 @@ export type ScreenFile = z.infer<typeof ScreenFileSchema>;
 export const DEFAULT_SCREEN_FILE = '/etc/stander/screen.json';
 
 /** Writes the file atomically: temp file created 0600, fsync, rename, fsync of the directory. */
-export async function writeScreenFile(path: string, data: ScreenFile): Promise<void> {
+export async function writeScreenFile(
+  path: string,
+  data: ScreenFile,
+  owner?: { uid: number; gid: number },
+): Promise<void> {
   const body = `${JSON.stringify(ScreenFileSchema.parse(data), null, 2)}\n`;
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const tmp = `${path}.${process.pid}.tmp`;
@@ -31,6 +35,8 @@ export async function writeScreenFile(path: string, data: ScreenFile): Promise<v
   try {
     await fh.writeFile(body);
     await fh.chmod(0o600); // the umask cannot widen it, but an inherited ACL default could
+    // provisioning runs as root; the kiosk service user must own its identity to read it
+    if (owner) await fh.chown(owner.uid, owner.gid);
     await fh.sync();
   } finally {
     await fh.close();
