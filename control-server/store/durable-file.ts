@@ -52,7 +52,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
   }
 
   async write(data: T): Promise<void> {
-    const text = `${JSON.stringify(data, null, 1)}\n`;
+    const text = `${JSON.stringify(data)}\n`;
     const fh = await open(this.#tmp, 'w', 0o600);
     try {
       await fh.writeFile(text, 'utf8');

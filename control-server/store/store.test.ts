@@ -139,6 +139,44 @@ describe('store: files', () => {
     expect(s2.listCampaigns().map((c) => c.campaign.name)).toEqual(['A', 'C']);
   });
 
+  it('a failed update leaves every committed record as it was (records are replaced, never edited)', async () => {
+    const s = await store();
+    const c = await s.createCampaign(campaignInput('A'), 'alice');
+    const { screen, token } = await s.createScreen(screenInput());
+    await s.createUser('op', 'operator', 'pw-op-1234');
+    const cmd = {
+      id: 'c1',
+      screenId: screen.id,
+      type: 'reload',
+      params: {},
+      issuedAt: '2026-01-01T00:00:00Z',
+      issuedBy: 't',
+      result: null,
+      resultAt: null,
+    };
+    await s.addCommand(cmd);
+    const before = JSON.stringify([
+      s.listCampaigns(),
+      s.listScreens(),
+      s.listUsers(),
+      s.listCommands(screen.id),
+    ]);
+    const tmp = path.join(dir, '.db.json.tmp');
+    await mkdir(tmp);
+    await expect(s.updateCampaign(c.id, campaignInput('B'), 'bob')).rejects.toThrow(/EISDIR/);
+    await expect(s.rotateScreenToken(screen.id)).rejects.toThrow(/EISDIR/);
+    await expect(s.updateUser('op', { role: 'admin', disabled: true })).rejects.toThrow(/EISDIR/);
+    await expect(
+      s.setCommandResult(screen.id, { id: 'c1', type: 'reload', ok: true, at: '2026-01-01T00:00:01Z' }),
+    ).rejects.toThrow(/EISDIR/);
+    await expect(s.updateScreen(screen.id, { name: 'Z' })).rejects.toThrow(/EISDIR/);
+    expect(
+      JSON.stringify([s.listCampaigns(), s.listScreens(), s.listUsers(), s.listCommands(screen.id)]),
+    ).toBe(before);
+    expect(await s.verifyScreenToken(screen.id, token)).toBe(true);
+    await rmdir(tmp);
+  });
+
   it('serializes concurrent writes, batching them, and loses none', async () => {
     const s = await store();
     const before = s.writes;

@@ -10,7 +10,7 @@ import type {
   ScreenCreateSchema,
   ScreenUpdateSchema,
 } from '../../protocol/index.ts';
-import type { DocumentStore } from './core.ts';
+import { type DocumentStore, replaceWhere } from './core.ts';
 import { appendDurably } from './durable-file.ts';
 import type { HealthSample, HealthHistory } from './health-history.ts';
 import { uniqueId } from './ids.ts';
@@ -151,11 +151,16 @@ export class Store {
     const tokenHash = await hashSecret(token, TOKEN_COST);
     const mosquittoHash = this.#opts.mosquittoHash ? await this.#opts.mosquittoHash(token) : undefined;
     await this.#doc.mutate((db) => {
-      const s = db.screens.find((x) => x.id === id);
-      if (!s) throw new NotFoundError(`no screen "${id}"`);
-      s.tokenHash = tokenHash;
-      if (mosquittoHash) s.mosquittoHash = mosquittoHash;
-      else delete s.mosquittoHash;
+      const next = replaceWhere(
+        db.screens,
+        (x) => x.id === id,
+        ({ mosquittoHash: _old, ...s }) => ({
+          ...s,
+          tokenHash,
+          ...(mosquittoHash ? { mosquittoHash } : {}),
+        }),
+      );
+      if (!next) throw new NotFoundError(`no screen "${id}"`);
     });
     this.#verified.delete(id);
     return token;
@@ -196,8 +201,14 @@ export class Store {
     return this.#doc.mutate((db) => {
       const existing = db.groups.find((g) => g.id === group.id);
       const record: GroupRecord = { ...group, createdAt: existing?.createdAt ?? at };
-      if (existing) Object.assign(existing, record);
-      else db.groups.push(record);
+      if (
+        !replaceWhere(
+          db.groups,
+          (g) => g.id === group.id,
+          () => record,
+        )
+      )
+        db.groups.push(record);
       return structuredClone(record);
     });
   }
@@ -241,10 +252,16 @@ export class Store {
   async updateCampaign(id: string, input: CampaignInputParsed, actor: string): Promise<Campaign> {
     const at = this.#now();
     return this.#doc.mutate((db) => {
-      const rec = db.campaigns.find((c) => c.campaign.id === id);
+      const rec = replaceWhere(
+        db.campaigns,
+        (c) => c.campaign.id === id,
+        (old) => ({
+          ...old,
+          campaign: { ...input, id, version: old.campaign.version + 1, updatedAt: at },
+          updatedBy: actor,
+        }),
+      );
       if (!rec) throw new NotFoundError(`no campaign "${id}"`);
-      rec.campaign = { ...input, id, version: rec.campaign.version + 1, updatedAt: at };
-      rec.updatedBy = actor;
       return structuredClone(rec.campaign);
     });
   }
@@ -306,11 +323,17 @@ export class Store {
   async updateUser(username: string, change: { role?: Role; password?: string; disabled?: boolean }) {
     const passwordHash = change.password ? await hashSecret(change.password, PASSWORD_COST) : undefined;
     await this.#doc.mutate((db) => {
-      const u = db.users.find((x) => x.username === username);
+      const u = replaceWhere(
+        db.users,
+        (x) => x.username === username,
+        (old) => ({
+          ...old,
+          ...(change.role ? { role: change.role } : {}),
+          ...(change.disabled !== undefined ? { disabled: change.disabled } : {}),
+          ...(passwordHash ? { passwordHash } : {}),
+        }),
+      );
       if (!u) throw new NotFoundError(`no user "${username}"`);
-      if (change.role) u.role = change.role;
-      if (change.disabled !== undefined) u.disabled = change.disabled;
-      if (passwordHash) u.passwordHash = passwordHash;
     });
   }
   /** The user when the password is right and the account enabled; same cost for unknown names. */
@@ -325,7 +348,7 @@ export class Store {
 
   async audit(entry: NewAuditEntry): Promise<AuditEntry> {
     const at = entry.at ?? this.#now();
-    const max = this.#opts.maxAudit ?? 5000;
+    const max = this.#opts.maxAudit ?? 2000;
     let overflow: AuditEntry[] = [];
     const saved = await this.#doc.mutate((db) => {
       const full: AuditEntry = { ...entry, at, seq: db.auditSeq };
@@ -388,11 +411,12 @@ export class Store {
     if (!this.getCommand(screenId, result.id)) return null;
     const at = this.#now();
     return this.#doc.mutate((db) => {
-      const c = db.commands.find((x) => x.id === result.id && x.screenId === screenId);
-      if (!c) return null;
-      c.result = result;
-      c.resultAt = at;
-      return structuredClone(c);
+      const c = replaceWhere(
+        db.commands,
+        (x) => x.id === result.id && x.screenId === screenId,
+        (old) => ({ ...old, result, resultAt: at }),
+      );
+      return c ? structuredClone(c) : null;
     });
   }
 
