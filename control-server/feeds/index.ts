@@ -41,13 +41,14 @@ export async function startFeeds(opts: StartFeedsOptions): Promise<Feeds> {
   const { config, baseDir } = await loadFeedsConfig(opts.configFile);
   const log = opts.log.child({ module: 'feeds' });
   const deps = {
+    owners: new Map<string, { id: string; rank: number }>(),
     bus: opts.bus,
     log,
     metrics: feedMetrics(opts.registry),
     baseDir,
     now: opts.now ?? (() => new Date()),
   };
-  const sources = config.sources.filter((s) => s.enabled).map((s) => new FeedSource(s, deps));
+  const sources = config.sources.filter((s) => s.enabled).map((s, rank) => new FeedSource(s, deps, rank));
   if (opts.initialPoll !== false) {
     const first = Promise.all(sources.map((s) => s.pollNow()));
     let timer: NodeJS.Timeout | undefined;

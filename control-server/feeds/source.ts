@@ -37,6 +37,11 @@ export interface SourceDeps {
   baseDir: string;
   now: () => Date;
   random?: () => number;
+  /**
+   * topic -> the source that publishes it, shared by all sources, so that two sources configured for the
+   * same stop or site do not overwrite each other: the one listed first in the configuration wins.
+   */
+  owners?: Map<string, { id: string; rank: number }>;
 }
 
 function itemsOf(s: FeedSnapshot): number {
@@ -61,11 +66,14 @@ export class FeedSource {
   private running: Promise<void> | null = null;
   private stopped = false;
   private retryAfterS = 0;
+  private readonly conflicts = new Set<string>();
   readonly health: SourceHealth;
 
   constructor(
     readonly config: SourceConfig,
     private readonly deps: SourceDeps,
+    /** Position in the configuration; a lower rank wins a contested topic. */
+    private readonly rank = 0,
   ) {
     const adapter = adapterFor(config.format);
     if (!adapter) throw new Error(`feed source ${config.id}: unknown format ${config.format}`);
@@ -238,6 +246,22 @@ export class FeedSource {
     const feeds: string[] = [];
     for (const raw of snapshots) {
       const topic = topics.feed(raw.kind, snapshotId(raw));
+      const owner = this.deps.owners?.get(topic);
+      if (owner && owner.id !== this.config.id) {
+        if (!this.conflicts.has(topic)) {
+          this.conflicts.add(topic);
+          log.warn(
+            { source: this.config.id, topic, owner: owner.id },
+            'two feed sources produce the same topic',
+          );
+        }
+        if (owner.rank < this.rank) {
+          const msg = `${topic} is published by source ${owner.id}; skipped here`;
+          this.health.warnings = [msg, ...this.health.warnings].slice(0, 5);
+          continue;
+        }
+      }
+      this.deps.owners?.set(topic, { id: this.config.id, rank: this.rank });
       const snap = this.withTrend(raw, topic);
       feeds.push(topic);
       const hash = contentHash(snap);

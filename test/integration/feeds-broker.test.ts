@@ -238,6 +238,52 @@ describe('feeds over a real broker', () => {
   });
 });
 
+describe('two sources for the same site', () => {
+  it('the source listed first owns the topic, whichever polls first; the other is skipped with a warning', async () => {
+    const sub = await mkdtemp(path.join(dir, 'dup-'));
+    await writeFile(path.join(sub, 'a.json'), beaches(17));
+    await writeFile(path.join(sub, 'b.json'), beaches(25));
+    const site = { sites: { 'Islands Brygge': { id: 'dup-site' } } };
+    await writeFile(
+      path.join(sub, 'feeds.json'),
+      JSON.stringify({
+        version: 1,
+        sources: ['a', 'b'].map((id) => ({
+          id,
+          kind: 'water',
+          format: 'bathing-water',
+          input: { file: `${id}.json` },
+          options: site,
+        })),
+      }),
+    );
+    const feeds = await startFeeds({
+      configFile: path.join(sub, 'feeds.json'),
+      bus: broker.bus,
+      log: silentLogger(),
+      registry: new Registry(),
+      now: () => new Date('2025-07-14T10:30:00Z'),
+    });
+    try {
+      // Whatever order the polls ran in, a (listed first) ends up owning the topic.
+      await feeds.refresh('b');
+      await feeds.refresh('a');
+      await feeds.refresh();
+      const [a, b] = feeds.health();
+      expect(a).toMatchObject({ feeds: ['v1/feeds/water/dup-site'] });
+      expect(b).toMatchObject({ feeds: [] });
+      expect(b!.warnings[0]).toBe('v1/feeds/water/dup-site is published by source a; skipped here');
+      const { msgs } = await subscriber();
+      await waitFor(() => msgs.some((m) => m.topic === 'v1/feeds/water/dup-site'));
+      expect(JSON.parse(msgs.find((m) => m.topic === 'v1/feeds/water/dup-site')!.payload).waterTempC).toBe(
+        17,
+      );
+    } finally {
+      await feeds.stop();
+    }
+  });
+});
+
 describe('the shipped demo configuration (content/feeds.json)', () => {
   it('publishes the documented demo ids without network', async () => {
     const feeds = await startFeeds({
