@@ -113,6 +113,24 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   };
 
   const throttle = new FailureThrottle(opts.maxAuthFailuresPerMinute ?? 30, 60_000);
+  // The agent keeps a persistent session (clean: false), so aedes queues QoS 1 messages for it while
+  // it is offline. For retained topics (feeds, campaigns, configs) that queue is useless, since the
+  // agent subscribes again on every connect and then gets the retained latest, and it grows without
+  // bound during an outage (every feed update x every offline screen). So only non-retained messages
+  // (commands) are queued for sessions whose client is not connected.
+  const internals = aedes as unknown as {
+    clients: Record<string, unknown>;
+    persistence: {
+      outgoingEnqueueCombi(subs: Array<{ clientId: string }>, packet: { retain?: boolean }): Promise<void>;
+    };
+  };
+  const enqueueCombi = internals.persistence.outgoingEnqueueCombi.bind(internals.persistence);
+  internals.persistence.outgoingEnqueueCombi = (subs, packet) =>
+    enqueueCombi(
+      packet.retain ? subs.filter((sub) => internals.clients[sub.clientId] !== undefined) : subs,
+      packet,
+    );
+
   aedes.authenticate = (client, username, password, done) => {
     const clientId = client.id;
     const address = remoteAddress(client);

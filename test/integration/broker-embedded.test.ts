@@ -366,3 +366,42 @@ describe('WebSocket and TLS', () => {
     expect(r.stdout.trim()).toBe('{"for":"scr-1"}');
   });
 });
+
+describe('offline persistent sessions', () => {
+  it('queue commands for an offline screen, but not retained updates it gets again on subscribe', async () => {
+    const opts = {
+      clientId: 'scr-1:persist',
+      username: 'scr-1',
+      password: 'token-one',
+      clean: false,
+      reconnectPeriod: 0,
+    };
+    const first = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.mqttPort}`, opts);
+    await first.subscribeAsync([topics.feed('water', 'w9'), topics.screenCmd('scr-1')], { qos: 1 });
+    await first.endAsync();
+    for (let i = 0; i < 50; i++) {
+      await broker.bus.publish(topics.feed('water', 'w9'), JSON.stringify({ n: i }), {
+        retain: true,
+        qos: 1,
+      });
+    }
+    await broker.bus.publish(topics.screenCmd('scr-1'), '{"cmd":1}', { retain: false, qos: 1 });
+    const got: string[] = [];
+    const again = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.mqttPort}`, {
+      ...opts,
+      resubscribe: false,
+    });
+    try {
+      again.on('message', (t, p) => got.push(`${t} ${p.toString()}`));
+      await waitFor(() => got.length >= 1, 3000);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(got).toEqual(['v1/screens/scr-1/cmd {"cmd":1}']); // the session survived; 50 feed updates were not queued
+      await again.subscribeAsync(topics.feed('water', 'w9'), { qos: 1 });
+      await waitFor(() => got.length >= 2, 3000);
+      expect(got[1]).toBe('v1/feeds/water/w9 {"n":49}'); // the latest, from the retained store
+    } finally {
+      await again.endAsync();
+      await broker.bus.publish(topics.feed('water', 'w9'), Buffer.alloc(0), { retain: true, qos: 1 });
+    }
+  });
+});
