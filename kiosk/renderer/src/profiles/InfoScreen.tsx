@@ -91,7 +91,7 @@ function TransportPage() {
   const rows = shown
     .flatMap(({ snapshot }) => upcoming(snapshot, now, 8).map((d) => ({ d, stop: snapshot.stopName })))
     .sort((a, b) => departureTime(a.d) - departureTime(b.d))
-    .slice(0, 6);
+    .slice(0, 5);
   if (!shown.length)
     return (
       <p className="calm" data-fresh="expired">
