@@ -85,6 +85,12 @@ export class Connection {
       const code = (e as Error & { code?: unknown }).code;
       // Refused credentials will not fix themselves in a second: retry slowly, not hammer the broker.
       this.refused = code === 4 || code === 5 || code === 134 || code === 135;
+      if (this.refused && this.retryTimer) {
+        // 'close' may come first and have scheduled a fast retry: make it a slow one.
+        clearTimeout(this.retryTimer);
+        this.retryTimer = null;
+        this.scheduleReconnect();
+      }
       if (e.message !== this.lastError) this.opts.log.warn({ err: e.message }, 'broker connection error');
       this.lastError = e.message;
     });
