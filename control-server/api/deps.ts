@@ -45,6 +45,8 @@ export interface ApiLimits {
   /** All login attempts per IP within loginWindowMs before 429. */
   loginAttemptsPerIp: number;
   loginWindowMs: number;
+  /** Refused content downloads (401) per IP per minute before 429: keeps token guessing from burning CPU. */
+  contentAuthFailuresPerMinute: number;
   sessionTtlMs: number;
 }
 
@@ -54,6 +56,7 @@ export const DEFAULT_LIMITS: ApiLimits = {
   loginAttempts: 10,
   loginAttemptsPerIp: 100,
   loginWindowMs: 15 * 60_000,
+  contentAuthFailuresPerMinute: 60,
   sessionTtlMs: 12 * 3600_000,
 };
 

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { open, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import express, { type Request, type Router } from 'express';
+import rateLimit, { ipKeyGenerator } from 'express-rate-limit';
 import type { ContentView } from '../../protocol/index.ts';
 import { counter } from '../metrics.ts';
 import { fsyncDir } from '../store/durable-file.ts';
@@ -152,7 +153,21 @@ export function contentRouter(deps: ApiDeps, ctx: ApiContext, limits: ApiLimits)
    * looked up, so no path ever leaves the content directory. Range requests answer 206, which the
    * agent uses to resume.
    */
-  r.get('/content/:sha256', ctx.authenticate({ allowScreens: true }), (req, res, next) => {
+  const authFailures = rateLimit({
+    windowMs: 60_000,
+    limit: limits.contentAuthFailuresPerMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (req) => ipKeyGenerator(req.ip ?? 'unknown'),
+    // Only refused credentials count: a screen asking again for missing content is not an attack.
+    requestWasSuccessful: (_req, res) => res.statusCode !== 401,
+    skipSuccessfulRequests: true,
+    handler: (_req, res) => {
+      res.status(429).json({ error: 'too many refused downloads from this address; try again later' });
+    },
+  });
+
+  r.get('/content/:sha256', authFailures, ctx.authenticate({ allowScreens: true }), (req, res, next) => {
     const sha = String(req.params.sha256);
     const c = SHA256.test(sha) ? store.getContent(sha) : null;
     if (!c) {
