@@ -134,7 +134,9 @@ export class FeedSource {
     this.health.nextPollAt = isoOfDate(new Date(this.deps.now().getTime() + delayS * 1000));
     this.timer = setTimeout(() => {
       this.timer = null;
-      void this.pollNow().finally(() => this.schedule(this.nextDelayS()));
+      void this.pollNow()
+        .catch((e: unknown) => this.fail(e instanceof Error ? e : new Error(String(e)), this.deps.now()))
+        .finally(() => this.schedule(this.nextDelayS()));
     }, delayS * 1000);
   }
 

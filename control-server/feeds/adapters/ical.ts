@@ -31,7 +31,20 @@ interface Zones {
   warned: Set<string>;
 }
 
+const ianaCache = new Map<string, string | null>();
+
+/** The IANA zone a TZID names, or null. Cached: luxon's zone check builds an Intl formatter each time. */
 function ianaOf(tzid: string): string | null {
+  let v = ianaCache.get(tzid);
+  if (v === undefined) {
+    v = resolveIana(tzid);
+    if (ianaCache.size > 1000) ianaCache.clear();
+    ianaCache.set(tzid, v);
+  }
+  return v;
+}
+
+function resolveIana(tzid: string): string | null {
   const t = tzid.trim().replace(/^"|"$/g, '');
   if (IANAZone.isValidZone(t)) return t;
   const win = WINDOWS_ZONES[t];
