@@ -164,6 +164,7 @@ export class AgentCore {
     });
     this.connection.setSubscriptions(this.subscriptions());
     this.connection.start();
+    this.content.start();
     this.tickTimer = setInterval(() => this.tick(), this.opts.tickMs ?? 1000);
     this.armHealth();
     void this.refreshDisplay();
@@ -250,8 +251,8 @@ export class AgentCore {
         log.warn({ topic, error: d.ok ? 'id does not match topic' : d.error }, 'invalid campaign dropped');
         return 'invalid';
       }
+      // The retained message is the truth, even with a lower version (a server restored from backup).
       const prev = this.data.campaigns.get(parsed.id);
-      if (prev && prev.version > d.value.version) return 'same';
       if (prev && JSON.stringify(prev) === JSON.stringify(d.value)) return 'same';
       this.data.campaigns.set(parsed.id, d.value);
       persist(payload);
@@ -299,7 +300,8 @@ export class AgentCore {
     const has = (sha: string) => this.content.has(sha);
     for (const [id, c] of this.data.campaigns) {
       const p = this.data.playable.get(id);
-      if (p?.version === c.version || !isReady(c, has)) continue;
+      if (p === c || (p && p.version === c.version && p.updatedAt === c.updatedAt) || !isReady(c, has))
+        continue;
       this.data.playable.set(id, c);
       void this.cache.put(`${PLAYABLE_PREFIX}${id}`, JSON.stringify(c));
     }

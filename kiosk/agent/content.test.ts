@@ -40,6 +40,7 @@ describe('ContentStore', () => {
       rejectRetryMs: 60_000,
     });
     await s.init();
+    s.start();
     stores.push(s);
     return s;
   };

@@ -73,6 +73,7 @@ export class ContentStore {
   private active: { sha: string; done: number; abort: AbortController } | null = null;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  private running = false;
   private indexDirty = false;
   private indexTimer: NodeJS.Timeout | null = null;
   /** Assets whose bytes did not match their sha256, since start. */
@@ -172,9 +173,15 @@ export class ContentStore {
     this.kick();
   }
 
+  /** Allows downloads (the agent calls it after its UI serves the cached state). */
+  start(): void {
+    this.running = true;
+    this.kick();
+  }
+
   /** Starts the next download when idle. */
   private kick(delayMs = 0): void {
-    if (this.closed || this.active) return;
+    if (this.closed || this.active || !this.running) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
