@@ -287,10 +287,21 @@ export async function startServer(opts: StartServerOptions): Promise<StanderServ
     const httpPort = (httpServer.address() as AddressInfo).port;
 
     // ---- retained state: every campaign and screen config, published again ------------------------
-    await republishAll(store, bus, {
-      log,
-      ...(opts.mobileBaseUrl ? { mobileBaseUrl: opts.mobileBaseUrl } : {}),
-    });
+    const republish = () =>
+      republishAll(store, bus, { log, ...(opts.mobileBaseUrl ? { mobileBaseUrl: opts.mobileBaseUrl } : {}) });
+    await republish();
+    if (externalBus) {
+      // An external broker that restarted may have lost its retained store: fill it again on every
+      // reconnect (idempotent: same payloads, same versions).
+      const client = externalBus.client;
+      const onReconnect = () => {
+        republish().catch((err) => log.error({ err }, 'republish after reconnect failed'));
+      };
+      client.on('connect', onReconnect);
+      cleanups.push(() => {
+        client.off('connect', onReconnect);
+      });
+    }
     ready = true;
 
     const h = displayHost(host);

@@ -33,6 +33,15 @@ let a: { id: string; token: string };
 let b: { id: string; token: string };
 let campaignId = '';
 
+let confFile = '';
+async function startMosquitto(): Promise<void> {
+  mosquitto = spawn('mosquitto', ['-c', confFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+  mosquitto.stderr?.on('data', (d: Buffer) => {
+    mosquittoLog += d.toString();
+  });
+  for (let i = 0; i < 100 && !(await portOpen(port)); i++) await new Promise((r) => setTimeout(r, 50));
+}
+
 async function portOpen(p: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = net.connect(p, '127.0.0.1');
@@ -96,11 +105,8 @@ beforeAll(async () => {
       '',
     ].join('\n'),
   );
-  mosquitto = spawn('mosquitto', ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
-  mosquitto.stderr?.on('data', (d: Buffer) => {
-    mosquittoLog += d.toString();
-  });
-  for (let i = 0; i < 100 && !(await portOpen(port)); i++) await new Promise((r) => setTimeout(r, 50));
+  confFile = conf;
+  await startMosquitto();
 
   server = await startServer({
     dataDir: path.join(tmp.dir, 'data'),
@@ -220,6 +226,24 @@ describe('external Mosquitto with the files the server generated', () => {
     c.end(true);
     await waitFor(() => !server.presence.get(a.id).online, 8000);
     expect((await rest.screen(a.id)).online).toBe(false);
+  });
+
+  it('fills a restarted broker (retained store lost) again when the server reconnects', async () => {
+    const exited = new Promise<void>((r) => mosquitto.once('exit', () => r()));
+    mosquitto.kill('SIGTERM');
+    await exited;
+    await startMosquitto();
+    // No persistence in this Mosquitto: whatever a screen now reads, the server published again.
+    let got: Array<{ topic: string; payload: string }> = [];
+    for (let i = 0; i < 40 && got.length < 2; i++) {
+      const r = await mosquittoSub(cred(a), [topics.screenConfig(a.id), topics.campaign(campaignId)], 2, 1);
+      got = messages(r.stdout);
+    }
+    expect(got.map((m) => m.topic).sort()).toEqual(
+      [topics.campaign(campaignId), topics.screenConfig(a.id)].sort(),
+    );
+    const health = await fetch(`${server.httpUrl}/healthz`);
+    expect(health.status).toBe(200);
   });
 
   it('locks out a deleted screen once the server rewrote the files', async () => {
