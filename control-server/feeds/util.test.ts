@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { contentHash, iso, localDateTime, rootNamespace, safeId, textOf } from './util.ts';
+import { contentHash, iso, localDateTime, parseXml, rootNamespace, safeId, textOf } from './util.ts';
 
 describe('iso()', () => {
   it('formats in Copenhagen time with the right offset on both sides of each DST change', () => {
@@ -66,5 +66,11 @@ describe('helpers', () => {
     expect(() => textOf(Buffer.from('  \n'), 10, 'x')).toThrow(/only whitespace/);
     expect(() => textOf(Buffer.alloc(11, 0x41), 10, 'x')).toThrow(/over the limit/);
     expect(textOf(Buffer.from('\ufeff<a/>'), 10, 'x')).toBe('<a/>');
+  });
+
+  it('parseXml refuses a DOCTYPE (no entity expansion)', () => {
+    const bomb = `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]><lolz>&lol2;</lolz>`;
+    expect(() => parseXml(bomb, 'x')).toThrow(/x: XML with a DOCTYPE is not accepted/);
+    expect(parseXml('<a x="1"><b>t &amp; u</b></a>', 'x')).toEqual({ a: [{ '@_x': '1', b: ['t & u'] }] });
   });
 });
