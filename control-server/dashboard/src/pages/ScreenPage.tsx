@@ -183,9 +183,9 @@ export function ScreenPage({ id }: { id: string }) {
                   {t('commands.reboot')}
                 </button>
               </div>
-              <div className="row wrap">
-                <label>
-                  {t('commands.brightness')}
+              <div className="row wrap brightness">
+                <label className="inline">
+                  <span>{t('commands.brightness')}</span>
                   <input
                     type="range"
                     min={0}
@@ -307,6 +307,7 @@ export function ScreenPage({ id }: { id: string }) {
           {h && (
             <section className="card" aria-labelledby="feeds-on-screen">
               <h2 id="feeds-on-screen">{t('feeds.onScreen')}</h2>
+              {h.feeds.length === 0 && <p className="muted">{t('feeds.noneOnScreen')}</p>}
               <ul className="plain">
                 {h.feeds.map((f) => (
                   <li key={`${f.kind}/${f.id}`}>
