@@ -132,7 +132,9 @@ function tripUpdates(): Uint8Array {
   ).finish();
 }
 
-function cases(): Case[] {
+function cases(quick: boolean): Case[] {
+  const k = quick ? 0.1 : 1;
+  const n = (full: number) => Math.max(1, Math.round(full * k));
   const at = (iso: string, extra: Partial<AdapterContext> = {}): AdapterContext => ({
     source: 'bench',
     fetchedAt: new Date(iso),
@@ -148,9 +150,9 @@ function cases(): Case[] {
       ctx: at('2025-05-23T09:13:00Z'),
     },
     {
-      label: 'Rejseplanen 2.0 XML (x40, 640 dep.)',
+      label: `Rejseplanen 2.0 XML (x${n(40)}, ${16 * n(40)} dep.)`,
       format: 'rejseplanen-xml',
-      inputs: { main: bigBoard(40) },
+      inputs: { main: bigBoard(n(40)) },
       ctx: at('2025-05-23T09:13:00Z'),
     },
     {
@@ -175,9 +177,9 @@ function cases(): Case[] {
       ctx: at('2025-05-23T09:13:00Z'),
     },
     {
-      label: 'DATEX II v2 status (x60, 1020 sites)',
+      label: `DATEX II v2 status (x${n(60)}, ${17 * n(60)} sites)`,
       format: 'datex2',
-      inputs: { main: bigDatex(60) },
+      inputs: { main: bigDatex(n(60)) },
       ctx: at('2025-05-23T09:13:00Z'),
     },
     {
@@ -193,15 +195,15 @@ function cases(): Case[] {
       ctx: at('2025-05-23T09:13:00Z'),
     },
     {
-      label: 'DMI oceanObs GeoJSON (constructed, 2000 obs.)',
+      label: `DMI oceanObs GeoJSON (constructed, ${n(2000)} obs.)`,
       format: 'dmi-oceanobs',
-      inputs: { main: dmi(2000) },
+      inputs: { main: dmi(n(2000)) },
       ctx: at('2025-07-14T12:00:00Z'),
     },
     {
-      label: 'Bathing water JSON (constructed, 300 beaches)',
+      label: `Bathing water JSON (constructed, ${n(300)} beaches)`,
       format: 'bathing-water',
-      inputs: { main: beaches(300) },
+      inputs: { main: beaches(n(300)) },
       ctx: at('2025-07-14T12:00:00Z'),
     },
     {
@@ -211,9 +213,9 @@ function cases(): Case[] {
       ctx: at('2011-01-01T00:00:00Z', { window: win }),
     },
     {
-      label: 'iCalendar (generated, 2000 events)',
+      label: `iCalendar (generated, ${n(2000)} events)`,
       format: 'ical',
-      inputs: { main: bigCalendar(2000) },
+      inputs: { main: bigCalendar(n(2000)) },
       ctx: at('2025-06-01T00:00:00Z'),
     },
     {
@@ -223,9 +225,9 @@ function cases(): Case[] {
       ctx: at('2026-06-01T08:00:00Z'),
     },
     {
-      label: 'schema.org JSON-LD (constructed, 500 events)',
+      label: `schema.org JSON-LD (constructed, ${n(500)} events)`,
       format: 'jsonld-events',
-      inputs: { main: jsonLd(500) },
+      inputs: { main: jsonLd(n(500)) },
       ctx: at('2025-07-01T00:00:00Z'),
     },
   ];
@@ -236,7 +238,11 @@ function inputBytes(c: Case): number {
 }
 
 /** Repeats the parse until `budgetMs` has passed (at least 3 times); returns ms per parse. */
-function timeParse(c: Case, budgetMs: number): { msPer: number; iterations: number; snapshots: number } {
+function timeParse(
+  c: Case,
+  budgetMs: number,
+  minRuns: number,
+): { msPer: number; iterations: number; snapshots: number } {
   const adapter = adapterFor(c.format)!;
   // Fresh Uint8Array copies defeat the GTFS static cache (keyed by identity): we measure real parsing.
   const fresh = (): AdapterInputs =>
@@ -246,7 +252,7 @@ function timeParse(c: Case, budgetMs: number): { msPer: number; iterations: numb
   const warm = adapter.parse(fresh(), c.ctx);
   let iterations = 0;
   let spent = 0;
-  while (iterations < 3 || spent < budgetMs) {
+  while (iterations < minRuns || spent < budgetMs) {
     const inputs = fresh();
     const t0 = performance.now();
     adapter.parse(inputs, c.ctx);
@@ -328,8 +334,8 @@ export async function run(opts: Partial<BenchOptions> & { quick?: boolean }): Pr
   const budget = opts.quick ? 60 : 400;
   const rows: (string | number | null)[][] = [];
   const throughput: Record<string, number> = {};
-  for (const c of cases()) {
-    const t = timeParse(c, budget);
+  for (const c of cases(!!opts.quick)) {
+    const t = timeParse(c, budget, opts.quick ? 1 : 3);
     const size = inputBytes(c);
     const mbps = Math.round((size / MB / (t.msPer / 1000)) * 100) / 100;
     throughput[c.label] = mbps;
