@@ -9,6 +9,7 @@ import { openApiDocument, type RouteConfig } from './openapi.ts';
 import { campaignsRouter } from './routes-campaigns.ts';
 import { commandsRouter } from './routes-commands.ts';
 import { contentRouter } from './routes-content.ts';
+import { groupsRouter } from './routes-groups.ts';
 import { screensRouter } from './routes-screens.ts';
 
 export type { ApiContext, ApiDeps } from './deps.ts';
@@ -97,6 +98,7 @@ export function createApi(deps: ApiDeps): Api {
   app.use(commandsRouter(deps, ctx));
   app.use(campaignsRouter(deps, ctx));
   app.use(contentRouter(deps, ctx, limits));
+  app.use(groupsRouter(deps, ctx));
   deps.extend?.(app, ctx);
 
   app.use(notFoundHandler());

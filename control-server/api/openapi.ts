@@ -30,6 +30,7 @@ import {
   TokenRotatedSchema,
 } from '../../protocol/index.ts';
 import { ALLOWED_MIME } from './content-types.ts';
+import { GroupBodySchema, GroupViewSchema } from './routes-groups.ts';
 
 /**
  * The OpenAPI 3.1 document of /api/v1, generated from the same zod schemas that validate the

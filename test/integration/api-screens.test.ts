@@ -186,4 +186,38 @@ describe('API: screens', () => {
     expect((await h.call('DELETE', `/api/v1/screens/${s.id}`, { as: 'admin' })).status).toBe(404);
     expect(await h.server.store.verifyScreenToken(s.id, s.token)).toBe(false);
   });
+
+  it('groups: PUT creates then renames (with member counts), DELETE; 400, 401, 403, 404, audited', async () => {
+    const created = await h.call('PUT', '/api/v1/groups/centrum', {
+      as: 'operator',
+      body: { name: 'City centre' },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ id: 'centrum', name: 'City centre', screens: 1 });
+    const renamed = await h.call('PUT', '/api/v1/groups/centrum', {
+      as: 'admin',
+      body: { name: 'Centre', description: 'inside the lakes' },
+    });
+    expect(renamed.status).toBe(200);
+    const list = await h.call('GET', '/api/v1/groups', { as: 'technician' });
+    expect(list.body).toEqual({
+      groups: [expect.objectContaining({ id: 'centrum', name: 'Centre', description: 'inside the lakes' })],
+    });
+    expect((await h.call('PUT', '/api/v1/groups/a%2Bb', { as: 'admin', body: { name: 'x' } })).status).toBe(
+      400,
+    );
+    expect((await h.call('PUT', '/api/v1/groups/x', { as: 'admin', body: { name: '' } })).status).toBe(400);
+    expect((await h.call('PUT', '/api/v1/groups/x', { body: { name: 'x' } })).status).toBe(401);
+    expect((await h.call('PUT', '/api/v1/groups/x', { as: 'technician', body: { name: 'x' } })).status).toBe(
+      403,
+    );
+    expect((await h.call('DELETE', '/api/v1/groups/nope', { as: 'admin' })).status).toBe(404);
+    expect((await h.call('DELETE', '/api/v1/groups/centrum', { as: 'operator' })).status).toBe(204);
+    expect((await h.call('GET', '/api/v1/groups', { as: 'operator' })).body).toEqual({ groups: [] });
+    const entries = await eventually(() => {
+      const e = h.server.store.listAudit({ target: 'group:centrum' });
+      return e.length >= 3 ? e : null;
+    });
+    expect(entries.map((e) => e.action)).toEqual(['group.delete', 'group.put', 'group.put']);
+  });
 });
