@@ -9,6 +9,7 @@ import type { ApiContext, DeliveryView, FeedsHealthProvider } from '../deps.ts';
 import { alertsRouter } from './alerts-routes.ts';
 import { feedsHealthRouter } from './feeds-health.ts';
 import { auditRouter } from './audit-search.ts';
+import { documentDashboardRoutes } from './docs.ts';
 import { FleetView } from './fleet-view.ts';
 import { LiveHub } from './hub.ts';
 import { playsRouter } from './plays-routes.ts';
@@ -93,10 +94,11 @@ export function createDashboard(o: DashboardOptions): Dashboard {
       await fleet.start();
     },
     extend(app, ctx) {
+      documentDashboardRoutes(ctx);
       app.use(streamRouter(hub, ctx, o.stream));
       app.use(alertsRouter(alerts, ctx));
       app.use(playsRouter(plays, ctx));
-      app.use(usersRouter(o.store, ctx, o.revokeUser));
+      app.use(usersRouter(o.store, ctx, o.revokeUser ?? ((u) => ctx.revokeSessions(u))));
       app.use(auditRouter(o.store, ctx));
       app.use(screensExtraRouter({ store: o.store, fleet, screenshots, ctx }));
       app.use(feedsHealthRouter(fleet, ctx, o.feeds ?? null));

@@ -108,7 +108,8 @@ export function PlaysPage() {
                     <td className="num">{r.plays}</td>
                     <td className="num">{Math.round(r.seconds)}</td>
                     <td className="small">
-                      {fmtDateTime(r.firstHour, i18n.language)} – {fmtDateTime(r.lastHour, i18n.language)}
+                      {fmtDateTime(r.firstHour, i18n.language)} –{' '}
+                      {fmtDateTime(new Date(Date.parse(r.lastHour) + 3_600_000).toISOString(), i18n.language)}
                     </td>
                   </tr>
                 ))}
