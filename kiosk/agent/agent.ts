@@ -19,7 +19,7 @@ import {
   StatusSchema,
   topics,
 } from '../../protocol/index.ts';
-import type { BridgeAction, KioskState } from '../bridge/types.ts';
+import type { BridgeAction, KioskState, PlayItem } from '../bridge/types.ts';
 import { emptyKioskState } from '../bridge/types.ts';
 import { MessageCache } from './cache.ts';
 import { CommandExecutor } from './commands.ts';
@@ -75,6 +75,8 @@ export class AgentCore {
   connection: Connection | null = null;
   private state: KioskState;
   private stateKey = '';
+  /** Bumped whenever the data behind the state changes. */
+  private dataVersion = 0;
   private readonly listeners = new Set<(s: KioskState) => void>();
   private updateQueued = false;
   private tickTimer: NodeJS.Timeout | null = null;
@@ -209,6 +211,7 @@ export class AgentCore {
    */
   accept(topic: string, payload: Buffer, live: boolean): 'changed' | 'same' | 'ignored' | 'invalid' {
     const r = this.apply(topic, payload, live);
+    if (r === 'changed') this.dataVersion++;
     // An unchanged message is still written when the cache lacks it (after clear-cache).
     if (r === 'same' && live && payload.length > 0 && !this.cache.has(topic)) {
       void this.cache.put(topic, payload).catch(() => undefined);
@@ -303,11 +306,13 @@ export class AgentCore {
       if (p === c || (p && p.version === c.version && p.updatedAt === c.updatedAt) || !isReady(c, has))
         continue;
       this.data.playable.set(id, c);
+      this.dataVersion++;
       void this.cache.put(`${PLAYABLE_PREFIX}${id}`, JSON.stringify(c));
     }
     for (const id of [...this.data.playable.keys()]) {
       if (this.data.campaigns.has(id)) continue;
       this.data.playable.delete(id);
+      this.dataVersion++;
       void this.cache.remove(`${PLAYABLE_PREFIX}${id}`);
     }
   }
@@ -333,15 +338,40 @@ export class AgentCore {
   }
 
   /** Recomputes the derived state; notifies listeners when anything visible changed. */
-  updateNow(): void {
+  updateNow(force = false): void {
     const now = this.now();
     if (this.data.campaigns.size || this.data.playable.size) this.promotePlayable();
     this.content.want(wantedAssets(this.data, now));
     const has = (sha: string) => this.content.has(sha);
     const view = feedView(this.data, now);
+    const playlist = buildPlaylist(this.data, has, now, (sha) => `${this.assetBaseUrl}${sha}`);
     const online = this.connection?.online ?? false;
+    const downloads = this.content.progress();
     const prev = this.state;
-    const next: KioskState = {
+    const identifyUntil =
+      prev.identifyUntil && Date.parse(prev.identifyUntil) > now ? prev.identifyUntil : null;
+    // A cheap fingerprint of everything visible, instead of serializing a state of a megabyte each tick.
+    const key = [
+      this.dataVersion,
+      online,
+      this.liveSeen,
+      identifyUntil,
+      downloads.pending,
+      downloads.bytesDone,
+      downloads.bytesTotal,
+      view.health.map((h) => `${h.kind}/${h.id}:${h.state}`).join(','),
+      Object.values(view.feeds.transport)
+        .map((t) => t.departures.length)
+        .join(','),
+      Object.values(view.feeds.events)
+        .map((e) => e.events.length)
+        .join(','),
+      playlist.emergency ? playlistKey(playlist.emergency.items) : '-',
+      playlistKey(playlist.items),
+    ].join('|');
+    if (!force && key === this.stateKey) return;
+    this.stateKey = key;
+    this.state = {
       ...prev,
       config: this.data.config,
       connection:
@@ -350,15 +380,11 @@ export class AgentCore {
           : { online, since: new Date(now).toISOString() },
       feeds: view.feeds,
       feedFreshness: view.freshness,
-      playlist: buildPlaylist(this.data, has, now, (sha) => `${this.assetBaseUrl}${sha}`),
-      downloads: this.content.progress(),
+      playlist,
+      downloads,
+      identifyUntil,
       source: this.liveSeen ? 'live' : prev.source,
     };
-    if (next.identifyUntil && Date.parse(next.identifyUntil) <= now) next.identifyUntil = null;
-    const key = JSON.stringify({ ...next, playlist: { ...next.playlist, computedAt: '' } });
-    this.state = key === this.stateKey ? { ...next, playlist: prev.playlist } : next;
-    if (key === this.stateKey) return;
-    this.stateKey = key;
     for (const l of this.listeners) l(this.state);
     const cv = contentVersionOf(this.data, has);
     if (cv !== this.publishedContentVersion && online) void this.publishStatus();
@@ -367,8 +393,7 @@ export class AgentCore {
   /** Changes a field of the state directly (commands: reload, identify, display). */
   patchState(patch: Partial<KioskState>): void {
     this.state = { ...this.state, ...patch };
-    this.stateKey = '';
-    this.updateNow();
+    this.updateNow(true);
   }
 
   getState(): KioskState {
@@ -517,6 +542,12 @@ export class AgentCore {
     await this.cache.idle();
     this.listeners.clear();
   }
+}
+
+function playlistKey(items: readonly PlayItem[]): string {
+  return items
+    .map((i) => `${i.campaignId}@${i.campaignVersion}#${i.slideIndex}:${i.assetUrl ?? ''}`)
+    .join(',');
 }
 
 function encodeResult(r: CommandResult): Buffer {

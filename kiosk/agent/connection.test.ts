@@ -114,8 +114,10 @@ describe('Connection', () => {
     cleanups.push(b.close);
     const { c } = connect(b.url, { minMs: 20, maxMs: 40, refusedMs: 2000 });
     await new Promise((r) => setTimeout(r, 1200));
-    // One refused attempt, then the long delay instead of the fast 20-40 ms retries.
-    expect(b.attempts.length).toBe(1);
+    // The long delay instead of the fast 20-40 ms retries (which would make ~30 attempts). The socket
+    // may close before the refusing CONNACK is read, so one fast retry can happen first.
+    expect(b.attempts.length).toBeGreaterThanOrEqual(1);
+    expect(b.attempts.length).toBeLessThanOrEqual(2);
     expect(c.online).toBe(false);
   });
 });

@@ -116,7 +116,7 @@ export async function startAgent(opts: StartAgentOptions): Promise<AgentHandle> 
       );
     }
     core.assetBaseUrl = `${ui.url}/assets/`;
-    core.updateNow();
+    core.updateNow(true);
   }
   const startupMs = Math.round((performance.now() - t0) * 10) / 10;
   log.info({ startupMs, source: core.getState().source, uiUrl: ui?.url }, 'agent serving');
