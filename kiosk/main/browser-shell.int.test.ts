@@ -29,6 +29,7 @@ describe.skipIf(!chromiumPath)('browser shell with real Chromium', () => {
       headless: true,
       onReport: (r) => reports.push(r),
       checkEveryMs: 60_000,
+      hangTimeoutMs: 2000,
       backoff: { initialMs: 200, maxMs: 2000, stableMs: 60_000 },
     });
     await shell.start();
@@ -51,21 +52,46 @@ describe.skipIf(!chromiumPath)('browser shell with real Chromium', () => {
     expect(png.length).toBeGreaterThan(1000);
   });
 
-  it('reloads a crashed renderer and reports the crash and the restart', async () => {
+  it('reloads a crashed renderer in place and reports the crash and the restart', async () => {
     const page = shell.page!;
+    const pid = shell.pid;
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Page.crash').catch(() => undefined);
     await until(() => shell.restarts === 1 && shell.rendererState === 'ok');
     const states = reports.map((r) => `${r.state}/${r.restarts}`);
     expect(states).toContain('crashed/0');
     expect(states.at(-1)).toBe('ok/1');
+    expect(reports.some((r) => r.reason === 'reloaded after crash')).toBe(true);
+    expect(shell.pid).toBe(pid); // the same Chromium: only the renderer was replaced
+    expect(shell.page!.context().pages()).toEqual([shell.page]);
+    expect(await shell.page!.locator('[data-view]').textContent()).toBe('Hello');
+  });
+
+  it('kills and replaces a hung renderer, reporting it unresponsive first', async () => {
+    const page = shell.page!;
+    const pid = shell.pid;
+    void page
+      .evaluate(() => {
+        for (;;) {
+          // a renderer stuck in a loop
+        }
+      })
+      .catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 200));
+    await shell.check();
+    await until(() => shell.restarts === 2 && shell.rendererState === 'ok');
+    const states = reports.map((r) => r.state);
+    expect(states).toContain('unresponsive');
+    // recovered by killing just the spinning renderer, not by restarting Chromium
+    expect(shell.pid).toBe(pid);
+    expect(reports.at(-2)?.reason).toBe('reloaded after crash');
     expect(await shell.page!.locator('[data-view]').textContent()).toBe('Hello');
   });
 
   it('restarts Chromium when its process dies, with a fresh app page', async () => {
     const oldPid = shell.pid!;
     process.kill(-oldPid, 'SIGKILL');
-    await until(() => shell.restarts === 2 && shell.pid !== undefined && shell.pid !== oldPid);
+    await until(() => shell.restarts === 3 && shell.pid !== undefined && shell.pid !== oldPid);
     await until(
       async () =>
         (await shell.page
@@ -83,7 +109,7 @@ describe.skipIf(!chromiumPath)('browser shell with real Chromium', () => {
     });
     await shell.check();
     await shell.check();
-    await until(() => shell.restarts === 3);
+    await until(() => shell.restarts === 4);
     expect(reports.some((r) => r.state === 'blank')).toBe(true);
     expect(await shell.page!.locator('[data-view]').textContent()).toBe('Hello');
   });

@@ -59,6 +59,8 @@ export class BrowserShell implements ShellPort {
   private recovering = false;
   private blocked = 0;
   private homeTimer: NodeJS.Timeout | null = null;
+  /** True while the shell itself opens a replacement app page (not a window to refuse). */
+  private adopting = false;
   private lastHome = 0;
 
   constructor(opts: BrowserShellOptions) {
@@ -138,9 +140,18 @@ export class BrowserShell implements ShellPort {
     });
     const started = Date.now();
     const running = await launchChromium(executable, args, userDataDir);
+    if (this.stopping) {
+      // stop() ran while this (re)start was on its way: it must not outlive the shell
+      await stopChromium(running, 1000);
+      throw new Error('browser shell stopped during launch');
+    }
     this.running = running;
     void running.exited.then((exit) => this.onExit(running, exit, started));
     const browser = await chromium.connectOverCDP(running.wsEndpoint);
+    if (this.stopping) {
+      await browser.close().catch(() => undefined);
+      throw new Error('browser shell stopped during launch');
+    }
     this.browser = browser;
     const context = browser.contexts()[0];
     if (!context) throw new Error('chromium has no default context');
@@ -169,7 +180,7 @@ export class BrowserShell implements ShellPort {
       },
     );
     context.on('page', (p) => {
-      if (p === this.appPage || this.appPage === null) return;
+      if (p === this.appPage || this.appPage === null || this.adopting) return;
       this.blocked++;
       this.log.warn({ url: p.url() }, 'closed a new window');
       void p.close().catch(() => undefined);
@@ -228,7 +239,9 @@ export class BrowserShell implements ShellPort {
     if (!page || this.recovering || this.stopping) return;
     this.recovering = true;
     try {
-      await page.goto(this.opts.url, { timeout: 15_000 });
+      // Playwright never drives a crashed page again: the app moves to a fresh page (tab) instead.
+      if (reason === 'crash') await this.replacePage(page);
+      else await page.goto(this.opts.url, { timeout: 15_000 });
       this.health.restarted(`reloaded after ${reason}`);
       this.health.set('ok');
       this.blankSeen = 0;
@@ -237,6 +250,57 @@ export class BrowserShell implements ShellPort {
       if (this.running) await stopChromium(this.running, 2000);
     } finally {
       this.recovering = false;
+    }
+  }
+
+  private async replacePage(old: Page): Promise<void> {
+    this.adopting = true;
+    let fresh: Page;
+    try {
+      fresh = await old.context().newPage();
+    } finally {
+      this.adopting = false;
+    }
+    this.appPage = fresh;
+    this.watchPage(fresh);
+    await fresh.goto(this.opts.url, { timeout: 15_000 });
+    await old.close().catch(() => undefined);
+  }
+
+  /**
+   * SIGKILLs the hung renderer, a child of the Chromium we started: the renderer whose CPU time grows
+   * fastest over a second (a hung page spins; others idle). False when none could be found.
+   */
+  private async killRenderers(): Promise<boolean> {
+    const browser = this.browser;
+    if (!browser) return false;
+    try {
+      const cdp = await browser.newBrowserCDPSession();
+      const sample = async () => {
+        const info = (await cdp.send('SystemInfo.getProcessInfo')) as {
+          processInfo: Array<{ type: string; id: number; cpuTime: number }>;
+        };
+        return new Map(
+          info.processInfo.filter((p) => p.type === 'renderer' && p.id > 0).map((p) => [p.id, p.cpuTime]),
+        );
+      };
+      const first = await sample();
+      await new Promise((r) => setTimeout(r, 1000));
+      const second = await sample();
+      await cdp.detach().catch(() => undefined);
+      let hung: { pid: number; grew: number } | null = null;
+      for (const [pid, cpu] of second) {
+        const grew = cpu - (first.get(pid) ?? 0);
+        if (!hung || grew > hung.grew) hung = { pid, grew };
+      }
+      // nothing spinning (an idle renderer gains ~0 s): not a CPU hang; 0.1 s allows for a busy machine
+      if (!hung || hung.grew < 0.1) return false;
+      process.kill(hung.pid, 'SIGKILL');
+      this.log.warn({ pid: hung.pid }, 'killed a hung renderer');
+      return true;
+    } catch (err) {
+      this.log.warn({ err }, 'could not kill the hung renderer');
+      return false;
     }
   }
 
@@ -261,6 +325,8 @@ export class BrowserShell implements ShellPort {
     if (this.stopping || this.recovering) return;
     if (result === 'hung') {
       this.health.set('unresponsive', `no answer in ${hangMs} ms`);
+      // A hung renderer cannot be reloaded quickly: kill it, and the crash handler reloads the app.
+      if (await this.killRenderers()) return;
       return this.recover('hang');
     }
     if (result === -1 && this.health.state === 'crashed') return;
