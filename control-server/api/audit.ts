@@ -1,4 +1,4 @@
-import type { RequestHandler, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from '../log.ts';
 import { counter } from '../metrics.ts';
 import type { AuditOutcome, Store } from '../store/index.ts';
@@ -42,45 +42,60 @@ export function audited(action: string, target?: (id: string) => string): Reques
 
 /**
  * Every mutating request (successful or not) ends up in the audit log: who, what, target, when,
- * outcome, status, client address and, for failures, the error message. The entry is written when
- * the response has been sent; paths under `skip` (machine-to-machine hooks) are not audited.
+ * outcome, status, client address and, for failures, the error message. The entry is written
+ * durably before the answer leaves (res.end waits for it), so an acknowledged change is always
+ * audited, also when the client has gone away. Paths under `skip` (machine-to-machine hooks) are
+ * not audited.
  */
 export function auditMiddleware(store: Store, log: Logger, skip: readonly string[] = []): RequestHandler {
   return (req, res, next) => {
     if (!MUTATING.has(req.method) || skip.some((p) => req.path.startsWith(p))) return next();
     const started = new Date().toISOString();
-    res.on('finish', () => {
-      const p = principalOf(res);
-      const actor =
-        p?.kind === 'user'
-          ? p.username
-          : p?.kind === 'screen'
-            ? `screen:${p.screenId}`
-            : typeof res.locals.auditActor === 'string'
-              ? `anonymous:${res.locals.auditActor.slice(0, 100)}`
-              : 'anonymous';
-      const outcome = outcomeOf(res.statusCode);
-      const detail =
-        typeof res.locals.auditDetail === 'string' ? res.locals.auditDetail.slice(0, 500) : undefined;
-      const entry = {
-        at: started,
-        actor,
-        action:
-          typeof res.locals.auditAction === 'string' ? res.locals.auditAction : `${req.method} ${req.path}`,
-        target: typeof res.locals.auditTarget === 'string' ? res.locals.auditTarget : null,
-        outcome,
-        status: res.statusCode,
-        ...(req.ip ? { ip: req.ip } : {}),
-        ...(detail && outcome !== 'ok' ? { detail } : {}),
-      };
+    const end = res.end.bind(res) as (...args: unknown[]) => Response;
+    let audited = false;
+    const patched = (...args: unknown[]): Response => {
+      if (audited) return end(...args);
+      audited = true;
+      const entry = entryOf(req, res, started);
       store.audit(entry).then(
-        () => auditWrites.inc({ outcome }),
+        () => {
+          auditWrites.inc({ outcome: entry.outcome });
+          end(...args);
+        },
         (err: unknown) => {
           auditFailures.inc();
           log.error({ err, entry }, 'audit entry could not be written');
+          end(...args);
         },
       );
-    });
+      return res;
+    };
+    res.end = patched as Response['end'];
     next();
+  };
+}
+
+function entryOf(req: Request, res: Response, at: string) {
+  const p = principalOf(res);
+  const actor =
+    p?.kind === 'user'
+      ? p.username
+      : p?.kind === 'screen'
+        ? `screen:${p.screenId}`
+        : typeof res.locals.auditActor === 'string'
+          ? `anonymous:${res.locals.auditActor.slice(0, 100)}`
+          : 'anonymous';
+  const outcome = outcomeOf(res.statusCode);
+  const detail =
+    typeof res.locals.auditDetail === 'string' ? res.locals.auditDetail.slice(0, 500) : undefined;
+  return {
+    at,
+    actor,
+    action: typeof res.locals.auditAction === 'string' ? res.locals.auditAction : `${req.method} ${req.path}`,
+    target: typeof res.locals.auditTarget === 'string' ? res.locals.auditTarget : null,
+    outcome,
+    status: res.statusCode,
+    ...(req.ip ? { ip: req.ip } : {}),
+    ...(detail && outcome !== 'ok' ? { detail } : {}),
   };
 }
