@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type BenchOptions, type BenchResult, writeResult } from './results.ts';
+import { releaseShared } from './sim/targets.ts';
 
 type Runner = (opts: BenchOptions) => Promise<BenchResult>;
 
@@ -183,6 +184,7 @@ export async function main(argv: string[]): Promise<number> {
       all[name] = { error: (e as Error).message };
     }
   }
+  await releaseShared();
   const single = names.length === 1 ? all[names[0] as string] : undefined;
   const out = single !== undefined ? single : all;
   process.stdout.write(args.json ? `${JSON.stringify(out)}\n` : `${JSON.stringify(out, null, 2)}\n`);

@@ -6,7 +6,7 @@ import {
   type Target,
   type TargetKind,
   benchCampaign,
-  provision,
+  sharedProvision,
   serverAvailable,
   startBaseline,
   startServerTarget,
@@ -122,7 +122,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
   if (!haveServer)
     notes.push('control-server/server.ts is not in this checkout: only the Mosquitto baseline was measured.');
   try {
-    if (shared) prov = await provision(Math.max(...sizes), opts.log);
+    if (shared) prov = await sharedProvision(Math.max(...sizes), opts.log);
     for (const n of sizes) {
       opts.log(`push: ${n} screens`);
       if (want('mosquitto'))

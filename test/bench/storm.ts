@@ -5,7 +5,15 @@ import type { Want } from './sim/messages.ts';
 import { LiteClient } from './sim/lite-client.ts';
 import { now } from './sim/screen.ts';
 import { round, summarize } from './sim/stats.ts';
-import { type Target, benchCampaign, screenBody, startBaseline, startServerTarget } from './sim/targets.ts';
+import {
+  type Provisioned,
+  type Target,
+  benchCampaign,
+  screenBody,
+  sharedProvision,
+  startBaseline,
+  startServerTarget,
+} from './sim/targets.ts';
 
 /**
  * Benchmark 2, connect storm: the server restarts and all N screens connect at once; how long
@@ -117,8 +125,8 @@ async function baselineRun(n: number, opts: BenchOptions): Promise<StormRun> {
   }
 }
 
-async function serverRun(n: number, opts: BenchOptions): Promise<StormRun> {
-  const t = await startServerTarget({ count: n, external: false, log: opts.log });
+async function serverRun(n: number, opts: BenchOptions, provisioned: Provisioned): Promise<StormRun> {
+  const t = await startServerTarget({ count: n, external: false, provisioned, log: opts.log });
   const fleet = new Fleet(opts.workers);
   try {
     const campaigns: Record<string, number> = {};
@@ -137,6 +145,7 @@ async function serverRun(n: number, opts: BenchOptions): Promise<StormRun> {
     const restartMs = await t.restart('graceful');
     opts.log(`  server restarted in ${Math.round(restartMs)} ms`);
     const r = await storm(t, fleet, want, opts);
+    for (const id of Object.keys(campaigns)) await t.rest?.deleteCampaign(id);
     return { target: 'embedded', screens: n, restartMs: round(restartMs), ...r };
   } finally {
     await fleet.close();
@@ -147,10 +156,11 @@ async function serverRun(n: number, opts: BenchOptions): Promise<StormRun> {
 export async function run(opts: BenchOptions): Promise<BenchResult> {
   const sizes = opts.screens ?? (opts.quick ? [200] : [1000, 10000]);
   const runs: StormRun[] = [];
+  const provisioned = await sharedProvision(Math.max(...sizes), opts.log);
   for (const n of sizes) {
     opts.log(`storm: ${n} screens`);
     runs.push(await baselineRun(n, opts));
-    runs.push(await serverRun(n, opts));
+    runs.push(await serverRun(n, opts, provisioned));
   }
   const baseOf = (n: number) => runs.find((r) => r.target === 'mosquitto' && r.screens === n);
   const ratio = (r: StormRun) => {

@@ -4,7 +4,7 @@ import { DEFAULT_BEHAVIOUR, Fleet } from './sim/fleet.ts';
 import { LiteClient } from './sim/lite-client.ts';
 import { processCpuSeconds } from './sim/server-process.ts';
 import { round } from './sim/stats.ts';
-import { type Target, startBaseline, startServerTarget } from './sim/targets.ts';
+import { type Target, sharedProvision, startBaseline, startServerTarget } from './sim/targets.ts';
 
 /**
  * Benchmark 5, telemetry: health messages per second the control server sustains below 80% of one
@@ -101,7 +101,8 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
     await base.stop();
   }
 
-  const srv = await startServerTarget({ count: n, external: false, log: opts.log });
+  const provisioned = await sharedProvision(n, opts.log);
+  const srv = await startServerTarget({ count: n, external: false, provisioned, log: opts.log });
   const fleet = new Fleet(opts.workers);
   let invalid: number | null = null;
   try {

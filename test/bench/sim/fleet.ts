@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type {
   ConnectReply,
   HealthReply,
+  ScreenState,
   ScreenStats,
   Want,
   WantReply,
@@ -173,6 +174,13 @@ export class Fleet {
       ...(slice ? { ids: slice } : {}),
     }));
     return r.flat();
+  }
+
+  /** What one screen holds now (null if unknown). */
+  async inspect(id: string): Promise<ScreenState | null> {
+    const w = this.owner.get(id);
+    const worker = w === undefined ? undefined : this.workers[w];
+    return worker ? worker.request<ScreenState | null>({ op: 'inspect', id }) : null;
   }
 
   async close(): Promise<void> {

@@ -60,7 +60,18 @@ export type WorkerRequest =
   | { op: 'kill'; ids: string[]; mode: 'reset' | 'silent' }
   | { op: 'disconnect'; ids?: string[] }
   | { op: 'stats'; ids?: string[] }
+  | { op: 'inspect'; id: string }
   | { op: 'close' };
+
+/** One screen's state, for diagnosing a screen that never became current. */
+export interface ScreenState {
+  id: string;
+  connected: boolean;
+  configVersion: number;
+  campaigns: Record<string, number>;
+  feeds: string[];
+  invalid: number;
+}
 
 export interface ConnectReply {
   connected: number;

@@ -16,11 +16,18 @@ export class RestClient {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.token) headers.authorization = `Bearer ${this.token}`;
-    return fetch(`${this.baseUrl}${path}`, {
-      method,
-      headers,
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
+    try {
+      return await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers,
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+    } catch (e) {
+      const cause = (e as Error & { cause?: Error & { code?: string } }).cause;
+      throw new Error(
+        `${method} ${path}: ${(e as Error).message}${cause ? ` (${cause.code ?? ''} ${cause.message})` : ''}`,
+      );
+    }
   }
 
   async json<T = unknown>(
@@ -41,9 +48,27 @@ export class RestClient {
     this.token = r.token;
   }
 
-  async createScreen(body: ScreenCreate): Promise<ScreenIdentity> {
-    const r = ScreenCreatedSchema.parse(await this.json('POST', '/api/v1/screens', body));
-    return { id: r.id, token: r.token };
+  /**
+   * Provisions one screen. A dropped connection (a keep-alive race under load) is retried; when the
+   * lost attempt had in fact created the screen (409 on the retry), a fresh token is issued for it.
+   */
+  async createScreen(body: ScreenCreate, attempts = 3): Promise<ScreenIdentity> {
+    for (let i = 1; ; i++) {
+      try {
+        const r = ScreenCreatedSchema.parse(await this.json('POST', '/api/v1/screens', body, [201]));
+        return { id: r.id, token: r.token };
+      } catch (e) {
+        const msg = (e as Error).message;
+        if (i > 1 && body.id && msg.includes('-> 409')) {
+          const r = ScreenCreatedSchema.parse(
+            await this.json('POST', `/api/v1/screens/${encodeURIComponent(body.id)}/token`, undefined, [200]),
+          );
+          return { id: r.id, token: r.token };
+        }
+        if (i >= attempts || msg.includes(' -> ')) throw e;
+        await new Promise((r) => setTimeout(r, 200 * i));
+      }
+    }
   }
 
   /** Provisions `n` screens with `concurrency` requests in flight; returns them and the time taken. */

@@ -57,6 +57,11 @@ try {
     server.httpUrl ?? server.urls?.http ?? `http://127.0.0.1:${server.httpPort ?? server.ports?.http}`;
   const mqttPort = server.mqttPort ?? server.ports?.mqtt ?? null;
   send({ type: 'ready', httpUrl, mqttPort });
+  // The benchmark died (Ctrl-C, crash): do not linger as an orphan holding ports and sockets.
+  process.on('disconnect', () => {
+    void (server.close ?? server.stop)?.call(server).finally(() => process.exit(0));
+    setTimeout(() => process.exit(0), 5000).unref();
+  });
   process.on('message', async (m: { type: string }) => {
     if (m.type === 'loop') {
       send({

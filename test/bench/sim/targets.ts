@@ -168,6 +168,25 @@ export async function provision(
   }
 }
 
+let shared: Provisioned | null = null;
+
+/**
+ * A provisioned data directory shared by the benchmarks of one `npm run bench` process (push, storm,
+ * telemetry), so 10,000 screens are provisioned once. Its `remove()` is a no-op; releaseShared() frees it.
+ * Users must leave it as they found it (delete the campaigns they create).
+ */
+export async function sharedProvision(count: number, log: (l: string) => void): Promise<Provisioned> {
+  if (shared && shared.screens.length >= count) return { ...shared, remove: async () => {} };
+  await shared?.remove();
+  shared = await provision(count, log);
+  return { ...shared, remove: async () => {} };
+}
+
+export async function releaseShared(): Promise<void> {
+  await shared?.remove();
+  shared = null;
+}
+
 export interface ServerTargetOptions {
   count: number;
   external: boolean;

@@ -152,6 +152,18 @@ async function handle(env: WorkerEnvelope): Promise<unknown> {
       return null;
     case 'stats':
       return stats(req.ids);
+    case 'inspect': {
+      const s = screens.get(req.id);
+      if (!s) return null;
+      return {
+        id: s.id,
+        connected: s.client?.connected ?? false,
+        configVersion: s.configVersion,
+        campaigns: Object.fromEntries([...s.campaigns].map(([k, v]) => [k, v.version])),
+        feeds: [...s.feeds.keys()],
+        invalid: s.invalid,
+      };
+    }
     case 'close':
       for (const s of screens.values()) s.destroy();
       screens.clear();
