@@ -191,8 +191,23 @@ export async function startServer(opts: StartServerOptions): Promise<StanderServ
     await health.start();
     cleanups.push(() => health.stop());
 
-    // ---- feeds (helper C): started with the bus, stopped before the broker ----------------------
     let feeds: FeedsHandle | null = null;
+    // ---- dashboard (helper G): subscribed before the feeds start: the embedded bus does not replay
+    // retained messages to in-process subscribers ------------------------------------------------
+    let api: ReturnType<typeof createApi> | null = null;
+    const dashboard = createDashboard({
+      store,
+      bus,
+      log,
+      dataDir: store.dataDir,
+      // The poller starts after the dashboard (so the dashboard sees its first, retained publishes).
+      feeds: { status: () => feeds?.status() ?? {} },
+      revokeUser: (username) => api?.sessions.revokeUser(username),
+    });
+    await dashboard.start();
+    cleanups.push(() => dashboard.stop());
+
+    // ---- feeds (helper C): started with the bus, stopped before the broker ----------------------
     if (opts.feeds) {
       const start = opts.feeds === true ? startConfiguredFeeds : opts.feeds;
       feeds = await start({
@@ -203,19 +218,6 @@ export async function startServer(opts: StartServerOptions): Promise<StanderServ
       });
       cleanups.push(() => feeds?.close());
     }
-
-    // ---- dashboard (helper G): live fleet view from the bus, alerts, proof of play ----------------
-    let api: ReturnType<typeof createApi> | null = null;
-    const dashboard = createDashboard({
-      store,
-      bus,
-      log,
-      dataDir: store.dataDir,
-      feeds,
-      revokeUser: (username) => api?.sessions.revokeUser(username),
-    });
-    await dashboard.start();
-    cleanups.push(() => dashboard.stop());
 
     // ---- HTTP ---------------------------------------------------------------------------------
     let ready = false;

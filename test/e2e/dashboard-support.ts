@@ -108,7 +108,8 @@ export async function api<T>(
   return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
 }
 
-export async function startHarness(): Promise<Harness> {
+/** `feeds`: run the feed poller on the demo sources of content/feeds.json. */
+export async function startHarness(opts: { feeds?: boolean } = {}): Promise<Harness> {
   ensureBuilt();
   const dir = await mkdtemp(join(tmpdir(), 'stander-dash-e2e-'));
   const server = await startServer({
@@ -118,6 +119,7 @@ export async function startHarness(): Promise<Harness> {
     host: '127.0.0.1',
     adminPassword: ADMIN_PASSWORD,
     log: silentLogger(),
+    ...(opts.feeds ? { feeds: true, feedsConfig: join(REPO, 'content/feeds.json') } : {}),
   });
   const url = server.httpUrl;
   const login = await fetch(`${url}/api/v1/session`, {

@@ -6,7 +6,7 @@ import { type Harness, USERS, api, axe, loginAs, shot, startHarness } from './da
 /** The technician's journey: fleet map and list, an alert acknowledged, reload and screenshot with results. */
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness({ feeds: true });
 });
 afterAll(async () => {
   await h?.close();
@@ -115,27 +115,21 @@ describe('dashboard: technician', () => {
       observedAt: new Date(now - ago).toISOString(),
       fetchedAt: new Date(now).toISOString(),
     });
-    const fresh = FeedSnapshotSchema.parse({ ...samples['feed-transport'], ...at(20_000) });
-    const stale = FeedSnapshotSchema.parse({ ...samples['feed-water'], ...at(2 * 3600_000) });
+    const fresh = FeedSnapshotSchema.parse({ ...samples['feed-transport'], stopId: 'test-stop', ...at(20_000) });
+    const stale = FeedSnapshotSchema.parse({ ...samples['feed-water'], siteId: 'test-site', ...at(2 * 3600_000) });
     const retained = { retain: true, qos: 1 } as const;
-    await h.server.bus.publish(
-      topics.feed('transport', '8600626'),
-      encodePayload(FeedSnapshotSchema, fresh),
-      retained,
-    );
-    await h.server.bus.publish(
-      topics.feed('water', 'islands-brygge'),
-      encodePayload(FeedSnapshotSchema, stale),
-      retained,
-    );
+    await h.server.bus.publish(topics.feed('transport', 'test-stop'), encodePayload(FeedSnapshotSchema, fresh), retained);
+    await h.server.bus.publish(topics.feed('water', 'test-site'), encodePayload(FeedSnapshotSchema, stale), retained);
     const { page } = await loginAs(h, USERS.technician);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Feeds' }).click();
-    const table = page.getByRole('table');
-    await expect.poll(() => table.getByRole('row').count(), { timeout: 20_000 }).toBe(3);
-    expect(await table.getByRole('row').filter({ hasText: '8600626' }).textContent()).toContain('Fresh');
-    expect(await table.getByRole('row').filter({ hasText: 'islands-brygge' }).textContent()).toContain(
-      'Stale',
-    );
+    const table = page.getByRole('table').first();
+    const feedRow = (id: string) => table.getByRole('row').filter({ hasText: id });
+    await expect.poll(() => feedRow('test-stop').count(), { timeout: 20_000 }).toBe(1);
+    expect(await feedRow('test-stop').textContent()).toContain('Fresh');
+    expect(await feedRow('test-site').textContent()).toContain('Stale');
+    // The poller's own account of its (demo) sources.
+    const sources = page.getByTestId('feed-sources');
+    await expect.poll(() => sources.getByRole('row').filter({ hasText: 'demo-transport' }).textContent()).toContain('OK');
     expect(await axe(page)).toEqual([]);
     await shot(page, 'feeds');
   });

@@ -5,6 +5,32 @@ import { ErrorNote, Loading } from '../components/Notice.tsx';
 import { fmtAge, fmtDateTime } from '../lib/format.ts';
 import { useAsync } from '../lib/useAsync.ts';
 
+/** One source of the feed poller, as it reports itself (control-server/feeds SourceHealth). */
+interface SourceHealth {
+  id: string;
+  kind: string;
+  format: string;
+  demo: boolean;
+  lastSuccessAt: string | null;
+  lastErrorAt: string | null;
+  lastError: string | null;
+  consecutiveFailures: number;
+  itemCount: number;
+  nextPollAt: string | null;
+}
+
+function sourcesOf(poller: Record<string, unknown> | null | undefined): SourceHealth[] {
+  const list = poller?.sources;
+  if (!Array.isArray(list)) return [];
+  return list.filter(
+    (x): x is SourceHealth =>
+      !!x &&
+      typeof x === 'object' &&
+      typeof (x as SourceHealth).id === 'string' &&
+      typeof (x as SourceHealth).consecutiveFailures === 'number',
+  );
+}
+
 interface FeedsAnswer {
   feeds: FeedHealth[];
   poller: Record<string, unknown> | null;
@@ -74,10 +100,58 @@ export function FeedsPage() {
               </tbody>
             </table>
           )}
-          {feeds.data?.poller && (
-            <section className="card">
-              <h2>{t('feeds.poller')}</h2>
-              <pre className="json">{JSON.stringify(feeds.data.poller, null, 2)}</pre>
+          {sourcesOf(feeds.data?.poller).length > 0 && (
+            <section aria-labelledby="sources-title">
+              <h2 id="sources-title">{t('feeds.sources')}</h2>
+              <table className="table" data-testid="feed-sources">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('feeds.sourceId')}</th>
+                    <th scope="col">{t('feeds.state')}</th>
+                    <th scope="col">{t('feeds.lastSuccess')}</th>
+                    <th scope="col">{t('feeds.lastError')}</th>
+                    <th scope="col" className="num">
+                      {t('feeds.items')}
+                    </th>
+                    <th scope="col">{t('feeds.nextPoll')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {sourcesOf(feeds.data?.poller).map((src) => (
+                    <tr key={src.id}>
+                      <td>
+                        {t(`feedKind.${src.kind}`, { defaultValue: src.kind })} <code>{src.id}</code>
+                        <div className="muted small">{src.format}</div>
+                        {src.demo && <span className="badge">{t('feeds.demo')}</span>}
+                      </td>
+                      <td>
+                        {src.consecutiveFailures > 0 ? (
+                          <span className="pill fresh-expired">
+                            {t('feeds.failing', { n: src.consecutiveFailures })}
+                          </span>
+                        ) : src.lastSuccessAt ? (
+                          <span className="pill fresh-fresh">{t('feeds.ok')}</span>
+                        ) : (
+                          <span className="pill">{t('feeds.waiting')}</span>
+                        )}
+                      </td>
+                      <td>{fmtDateTime(src.lastSuccessAt, i18n.language)}</td>
+                      <td className={src.lastError ? 'bad' : ''}>
+                        {src.lastError ? (
+                          <>
+                            {fmtDateTime(src.lastErrorAt, i18n.language)}
+                            <div className="small">{src.lastError}</div>
+                          </>
+                        ) : (
+                          '—'
+                        )}
+                      </td>
+                      <td className="num">{src.itemCount}</td>
+                      <td>{fmtDateTime(src.nextPollAt, i18n.language)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
             </section>
           )}
         </>
