@@ -3,6 +3,7 @@ import type { Bus } from '../bus.ts';
 import type { Logger } from '../log.ts';
 import { loadFeedsConfig } from './config.ts';
 import { feedMetrics } from './metrics.ts';
+import { inProcessParser, workerParser } from './parser.ts';
 import { FeedSource, type SourceHealth } from './source.ts';
 
 export type { SourceHealth } from './source.ts';
@@ -23,6 +24,10 @@ export interface StartFeedsOptions {
    */
   initialPoll?: boolean;
   initialWaitMs?: number;
+  /** Parse on a worker thread (default true) so that a large document cannot stall the server. */
+  parseInWorker?: boolean;
+  /** A parse that takes longer fails and restarts the worker (default 60 s). */
+  parseTimeoutMs?: number;
 }
 
 export interface Feeds {
@@ -40,7 +45,10 @@ export interface Feeds {
 export async function startFeeds(opts: StartFeedsOptions): Promise<Feeds> {
   const { config, baseDir } = await loadFeedsConfig(opts.configFile);
   const log = opts.log.child({ module: 'feeds' });
+  const parser =
+    opts.parseInWorker === false ? inProcessParser() : workerParser({ log, timeoutMs: opts.parseTimeoutMs });
   const deps = {
+    parser,
     owners: new Map<string, { id: string; rank: number }>(),
     bus: opts.bus,
     log,
@@ -74,6 +82,7 @@ export async function startFeeds(opts: StartFeedsOptions): Promise<Feeds> {
     },
     async stop() {
       await Promise.all(sources.map((s) => s.stop()));
+      await parser.close();
       log.info('feeds stopped');
     },
   };

@@ -4,6 +4,7 @@ import { type FeedSnapshot, snapshotId, topics } from '../../protocol/index.ts';
 import { adapterFor } from './adapters/index.ts';
 import type { SourceConfig } from './config.ts';
 import { FetchError, type InputState, fetchInput } from './fetcher.ts';
+import { type Parser, inProcessParser } from './parser.ts';
 import type { FeedMetrics } from './metrics.ts';
 import { type AdapterInputs, type AnyAdapter, FeedParseError } from './types.ts';
 import { contentHash, getOrInit, isoOfDate } from './util.ts';
@@ -42,7 +43,11 @@ export interface SourceDeps {
    * same stop or site do not overwrite each other: the one listed first in the configuration wins.
    */
   owners?: Map<string, { id: string; rank: number }>;
+  /** Where adapters run (default: in-process). */
+  parser?: Parser;
 }
+
+const inProcess = inProcessParser();
 
 function itemsOf(s: FeedSnapshot): number {
   switch (s.kind) {
@@ -178,7 +183,7 @@ export class FeedSource {
       const window = this.config.windowDays
         ? { from, to: new Date(from.getTime() + this.config.windowDays * 86_400_000) }
         : undefined;
-      const result = this.adapter.parse(inputs, {
+      const result = await (this.deps.parser ?? inProcess).parse(this.config.format, inputs, {
         source: id,
         fetchedAt: now,
         ttlS: this.config.ttlS,

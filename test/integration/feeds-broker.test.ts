@@ -132,6 +132,7 @@ describe('feeds over a real broker', () => {
       log: silentLogger(),
       registry,
       now: () => clock,
+      initialWaitMs: 60_000, // the first polls wait for the parse worker to start
     });
   });
   afterAll(async () => {
@@ -278,6 +279,35 @@ describe('two sources for the same site', () => {
       expect(JSON.parse(msgs.find((m) => m.topic === 'v1/feeds/water/dup-site')!.payload).waterTempC).toBe(
         17,
       );
+    } finally {
+      await feeds.stop();
+    }
+  });
+});
+
+describe('the parse worker', () => {
+  it('a parse that exceeds its time limit fails that source, restarts the worker, and publishes nothing', async () => {
+    const sub = await mkdtemp(path.join(dir, 'slow-'));
+    await writeFile(path.join(sub, 'a.json'), beaches(17));
+    await writeFile(
+      path.join(sub, 'feeds.json'),
+      JSON.stringify({
+        version: 1,
+        sources: [{ id: 'slow', kind: 'water', format: 'bathing-water', input: { file: 'a.json' } }],
+      }),
+    );
+    const feeds = await startFeeds({
+      configFile: path.join(sub, 'feeds.json'),
+      bus: broker.bus,
+      log: silentLogger(),
+      registry: new Registry(),
+      parseTimeoutMs: 1,
+    });
+    try {
+      await feeds.refresh();
+      const [h] = feeds.health();
+      expect(h!.lastError).toMatch(/parsing took longer than 0.001 s; the parse worker was restarted/);
+      expect(h!.publishes).toBe(0);
     } finally {
       await feeds.stop();
     }

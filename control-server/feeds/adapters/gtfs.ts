@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import GtfsRealtimeBindings from 'gtfs-realtime-bindings';
 import { DateTime } from 'luxon';
 import type { Departure, TransportMode, TransportSnapshot } from '../../../protocol/index.ts';
@@ -176,7 +177,26 @@ function applyUpdate(c: Candidate, tu: TripUpdate, g: GtfsStatic): void {
   c.delayS = delay;
 }
 
+/**
+ * Parsed static feeds: by buffer identity (an unchanged HTTP/file input is the same buffer), and the
+ * last one by content hash (a copy arrives on every request in the parse worker).
+ */
 const staticCache = new WeakMap<Uint8Array, { key: string; g: GtfsStatic }>();
+let lastStatic: { hash: string; key: string; g: GtfsStatic } | null = null;
+
+function cachedStatic(zip: Uint8Array, only: string[]): GtfsStatic {
+  const key = only.join(',');
+  const byRef = staticCache.get(zip);
+  if (byRef?.key === key) return byRef.g;
+  const hash = createHash('sha1').update(zip).digest('hex');
+  let g = lastStatic?.hash === hash && lastStatic.key === key ? lastStatic.g : undefined;
+  if (!g) {
+    g = loadGtfsStatic(zip, only);
+    lastStatic = { hash, key, g };
+  }
+  staticCache.set(zip, { key, g });
+  return g;
+}
 
 /** GTFS static (zip) joined with GTFS-Realtime TripUpdates (protobuf, optional input `realtime`). */
 export const gtfsAdapter: FeedAdapter<TransportSnapshot> = {
@@ -198,12 +218,7 @@ export const gtfsAdapter: FeedAdapter<TransportSnapshot> = {
     const only = configured.flatMap((s) =>
       Array.isArray(s.gtfsStopIds) ? s.gtfsStopIds.map(String) : [String(s.gtfsStopId ?? s.id)],
     );
-    const key = only.join(',');
-    let g = staticCache.get(inputs.main)?.key === key ? staticCache.get(inputs.main)!.g : undefined;
-    if (!g) {
-      g = loadGtfsStatic(inputs.main, only);
-      staticCache.set(inputs.main, { key, g });
-    }
+    const g = cachedStatic(inputs.main, only);
     const updates = new Map<string, TripUpdate>();
     let observed = DateTime.fromJSDate(ctx.fetchedAt).startOf('minute');
     if (inputs.realtime) {
