@@ -282,6 +282,19 @@ function build(extra: readonly RouteConfig[]): Record<string, unknown> {
     },
   });
   reg.registerPath({
+    method: 'delete',
+    path: '/api/v1/content/{sha256}',
+    summary: 'Delete uploaded content (admin, operator) that no campaign uses',
+    security,
+    request: { params: sha },
+    responses: {
+      '204': { description: 'deleted' },
+      '404': err('no such content'),
+      '409': err('a campaign uses it'),
+      ...common,
+    },
+  });
+  reg.registerPath({
     method: 'get',
     path: '/content/{sha256}',
     summary: 'Download content by its sha256 (screens and users); supports Range',

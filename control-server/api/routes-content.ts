@@ -148,6 +148,15 @@ export function contentRouter(deps: ApiDeps, ctx: ApiContext, limits: ApiLimits)
       .json(contentView(record));
   });
 
+  r.delete('/api/v1/content/:sha256', audited('content.delete'), ...editors, async (req, res) => {
+    const sha = String(req.params.sha256);
+    auditAs(res, 'content.delete', `content:${sha}`);
+    if (!SHA256.test(sha) || !store.getContent(sha)) throw new HttpError(404, `no content "${sha}"`);
+    await store.removeContent(sha);
+    await unlink(store.contentPath(sha)).catch(() => undefined);
+    res.status(204).end();
+  });
+
   /**
    * Downloads for screens (`Bearer {screenId}:{token}`) and people (session). Only 64-hex names are
    * looked up, so no path ever leaves the content directory. Range requests answer 206, which the

@@ -304,6 +304,19 @@ export class Store {
     });
   }
 
+  /** Forgets an uploaded file (the caller removes the bytes); refused while a campaign uses it. */
+  async removeContent(sha256: string): Promise<void> {
+    await this.#doc.mutate((db) => {
+      const i = db.content.findIndex((c) => c.sha256 === sha256);
+      if (i < 0) throw new NotFoundError(`no content "${sha256}"`);
+      const user = db.campaigns.find((c) =>
+        c.campaign.slides.some((s) => s.kind !== 'text' && s.asset.sha256 === sha256),
+      );
+      if (user) throw new ConflictError(`content is used by campaign "${user.campaign.id}"`);
+      db.content.splice(i, 1);
+    });
+  }
+
   // ---- users ---------------------------------------------------------------------------------
 
   listUsers(): Array<Omit<UserRecord, 'passwordHash'>> {

@@ -197,4 +197,26 @@ describe('API: content', () => {
       'slides.1.asset.mime',
     ]);
   });
+
+  it('DELETE: 409 while a campaign uses the file, then 204 and the bytes are gone; 401, 403, 404', async () => {
+    const auth = { authorization: `Bearer ${screen.id}:${screen.token}` };
+    expect((await h.call('DELETE', `/api/v1/content/${sha}`)).status).toBe(401);
+    expect((await h.call('DELETE', `/api/v1/content/${sha}`, { as: 'technician' })).status).toBe(403);
+    const used = await h.call('DELETE', `/api/v1/content/${sha}`, { as: 'operator' });
+    expect(used.status).toBe(409);
+    expect(used.body).toMatchObject({ error: expect.stringMatching(/used by campaign "pic-/) });
+    for (const c of h.server.store.listCampaigns()) {
+      expect((await h.call('DELETE', `/api/v1/campaigns/${c.campaign.id}`, { as: 'operator' })).status).toBe(
+        204,
+      );
+    }
+    expect((await h.call('DELETE', `/api/v1/content/${sha}`, { as: 'operator' })).status).toBe(204);
+    expect((await fetch(`${h.url}/content/${sha}`, { headers: auth })).status).toBe(404);
+    expect((await readdir(path.join(h.dataDir, 'content'))).includes(sha)).toBe(false);
+    expect((await h.call('DELETE', `/api/v1/content/${sha}`, { as: 'operator' })).status).toBe(404);
+    expect(h.server.store.listAudit({ target: `content:${sha}` })[0]).toMatchObject({
+      action: 'content.delete',
+      outcome: 'not-found',
+    });
+  });
 });
