@@ -116,20 +116,27 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   // The agent keeps a persistent session (clean: false), so aedes queues QoS 1 messages for it while
   // it is offline. For retained topics (feeds, campaigns, configs) that queue is useless, since the
   // agent subscribes again on every connect and then gets the retained latest, and it grows without
-  // bound during an outage (every feed update x every offline screen). So only non-retained messages
-  // (commands) are queued for sessions whose client is not connected.
+  // bound during an outage (every feed update x every offline screen). So retained feed snapshots are
+  // not queued for sessions whose client is not connected. Campaign changes still are: they are rare,
+  // and a deletion (an empty retained payload) leaves nothing in the retained store, so a screen that
+  // was away when a campaign was withdrawn would otherwise never learn of it.
   const internals = aedes as unknown as {
     clients: Record<string, unknown>;
     persistence: {
-      outgoingEnqueueCombi(subs: Array<{ clientId: string }>, packet: { retain?: boolean }): Promise<void>;
+      outgoingEnqueueCombi(
+        subs: Array<{ clientId: string }>,
+        packet: { retain?: boolean; topic?: string },
+      ): Promise<void>;
     };
   };
   const enqueueCombi = internals.persistence.outgoingEnqueueCombi.bind(internals.persistence);
-  internals.persistence.outgoingEnqueueCombi = (subs, packet) =>
-    enqueueCombi(
-      packet.retain ? subs.filter((sub) => internals.clients[sub.clientId] !== undefined) : subs,
+  internals.persistence.outgoingEnqueueCombi = (subs, packet) => {
+    const skipOffline = packet.retain === true && parseTopic(packet.topic ?? '')?.kind === 'feed';
+    return enqueueCombi(
+      skipOffline ? subs.filter((sub) => internals.clients[sub.clientId] !== undefined) : subs,
       packet,
     );
+  };
 
   aedes.authenticate = (client, username, password, done) => {
     const clientId = client.id;

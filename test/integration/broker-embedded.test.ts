@@ -404,4 +404,32 @@ describe('offline persistent sessions', () => {
       await broker.bus.publish(topics.feed('water', 'w9'), Buffer.alloc(0), { retain: true, qos: 1 });
     }
   });
+
+  it('queue campaign changes for an offline screen, so a withdrawal made during an outage still arrives', async () => {
+    const opts = {
+      clientId: 'scr-1:campaigns',
+      username: 'scr-1',
+      password: 'token-one',
+      clean: false,
+      reconnectPeriod: 0,
+    };
+    await broker.bus.publish(topics.campaign('c-gone'), '{"v":1}', { retain: true, qos: 1 });
+    const first = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.mqttPort}`, opts);
+    await first.subscribeAsync(topics.campaign('c-gone'), { qos: 1 });
+    await first.endAsync();
+    // Withdrawn while the screen is away: the retained store now holds nothing for this topic.
+    await broker.bus.publish(topics.campaign('c-gone'), Buffer.alloc(0), { retain: true, qos: 1 });
+    const got: string[] = [];
+    const again = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.mqttPort}`, {
+      ...opts,
+      resubscribe: false,
+    });
+    try {
+      again.on('message', (t, p) => got.push(`${t} ${p.length}`));
+      await waitFor(() => got.length >= 1, 3000);
+      expect(got).toEqual(['v1/campaigns/c-gone 0']);
+    } finally {
+      await again.endAsync();
+    }
+  });
 });
