@@ -195,7 +195,7 @@ describe('feeds over a real broker', () => {
       await breakIt();
       const t0 = performance.now();
       await feeds.refresh('bath');
-      expect(performance.now() - t0).toBeLessThan(3000);
+      expect(performance.now() - t0).toBeLessThan(8000);
       failures++;
       const h = feeds.health()[0]!;
       expect(h.lastError).toMatch(error);

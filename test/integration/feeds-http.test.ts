@@ -77,12 +77,18 @@ afterAll(async () => {
   await broker.close();
 });
 
-function source(url: string, extra: Record<string, unknown> = {}, random = () => 0.5): FeedSource {
+/** A source on the local server; `timeoutS` is generous (the machine may be busy) unless a test needs it short. */
+function source(
+  url: string,
+  extra: Record<string, unknown> = {},
+  random = () => 0.5,
+  timeoutS = 15,
+): FeedSource {
   const config = SourceSchema.parse({
     id: `http-${Math.random().toString(36).slice(2, 8)}`,
     kind: 'water',
     format: 'bathing-water',
-    input: { url, timeoutS: 0.5 },
+    input: { url, timeoutS },
     intervalS: 30,
     maxBackoffS: 600,
     ...extra,
@@ -132,13 +138,13 @@ describe('HTTP sources', () => {
     await s.pollNow();
     expect(s.health.lastError).toMatch(/HTTP 503/);
     expect(s.nextDelayS()).toBe(120); // Retry-After beats 30 s * 0.75
-    const t = source(`${base}/plain`, {}, () => 1); // jitter factor 1.25, capped at maxBackoffS
+    const t = source(`${base}/plain`, {}, () => 1, 0.5); // jitter factor 1.25, capped at maxBackoffS
     mode = 'hang';
     const delays: number[] = [];
     for (let i = 0; i < 6; i++) {
       const t0 = performance.now();
       await t.pollNow();
-      expect(performance.now() - t0).toBeLessThan(3000);
+      expect(performance.now() - t0).toBeLessThan(8000);
       delays.push(t.nextDelayS());
     }
     expect(t.health.lastError).toMatch(/timed out after 0.5 s/);
