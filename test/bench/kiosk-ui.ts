@@ -6,7 +6,7 @@
  * Writes bench-results/kiosk-ui.json and .md.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { demoState } from '../../kiosk/renderer/src/fixtures/demo-state.ts';
@@ -29,6 +29,8 @@ export interface KioskUiResult {
   tapToFrameMedianMs: { kiosk: number; baseline: number };
   heapAfterMB: { kiosk: number; baseline: number; interactions: number };
   heapStartMB: { kiosk: number; baseline: number };
+  /** 1-minute load average of the machine while measuring (latencies are wall-clock). */
+  loadAvg: number;
 }
 
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)] ?? Number.NaN;
@@ -154,6 +156,7 @@ export async function run(opts: { quick?: boolean } = {}): Promise<KioskUiResult
       tapToFrameMedianMs: { kiosk: round(tapKiosk.median), baseline: round(tapBase.median) },
       heapStartMB: { kiosk: round(kioskStart), baseline: round(baseStart) },
       heapAfterMB: { kiosk: round(kioskHeap), baseline: round(baseHeap), interactions },
+      loadAvg: round(loadavg()[0] ?? 0),
     };
     write(result);
     return result;
@@ -175,6 +178,7 @@ function write(r: KioskUiResult): void {
     '# Kiosk UI benchmark',
     '',
     `Chromium, street-kiosk 1080x1920, fixture state; baseline = a plain static page with two buttons.`,
+    `Machine load average while measuring: ${r.loadAvg} (latencies are wall-clock and grow with load).`,
     '',
     '| measure | kiosk UI | static baseline |',
     '|---|---|---|',

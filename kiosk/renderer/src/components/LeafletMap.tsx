@@ -1,6 +1,6 @@
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import landRaw from '../../../../content/map/copenhagen-land.geojson?raw';
 
 export interface MapPoint {
@@ -59,11 +59,36 @@ export function LeafletMap({
   const pick = useRef(onPick);
   pick.current = onPick;
 
-  // Create once per mount; everything hangs off the map and goes with map.remove().
+  const [ready, setReady] = useState(false);
+
+  // Create once per mount, after the view's first frame is on screen (a tap answers at once; the map
+  // follows a frame later). Everything hangs off the map and goes with map.remove(), which also runs
+  // outside the tap's frame.
   // biome-ignore lint/correctness/useExhaustiveDependencies: created once; later props are applied below
   useEffect(() => {
-    if (!el.current) return;
-    const m = L.map(el.current, {
+    const host = el.current;
+    if (!host) return;
+    let m: L.Map | null = null;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => {
+        m = create(host);
+        map.current = m;
+        setReady(true);
+      }, 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+      map.current = null;
+      layer.current = null;
+      const dead = m;
+      if (dead) setTimeout(() => dead.remove(), 0);
+    };
+  }, []);
+
+  function create(host: HTMLElement): L.Map {
+    const m = L.map(host, {
       center: [center.lat, center.lon],
       zoom,
       minZoom: 11,
@@ -88,21 +113,16 @@ export function LeafletMap({
       style: { className: 'land', stroke: true, weight: 1 },
     }).addTo(m);
     layer.current = L.layerGroup().addTo(m);
-    map.current = m;
-    return () => {
-      m.remove();
-      map.current = null;
-      layer.current = null;
-    };
-  }, []);
+    return m;
+  }
 
   useEffect(() => {
-    map.current?.setView([center.lat, center.lon], zoom, { animate: false });
-  }, [center.lat, center.lon, zoom]);
+    if (ready) map.current?.setView([center.lat, center.lon], zoom, { animate: false });
+  }, [center.lat, center.lon, zoom, ready]);
 
   useEffect(() => {
     const g = layer.current;
-    if (!g) return;
+    if (!g || !ready) return;
     g.clearLayers();
     if (here) {
       L.marker([here.lat, here.lon], {
@@ -134,7 +154,7 @@ export function LeafletMap({
       mk.addTo(g);
       if (!interactive) mk.getElement()?.setAttribute('aria-hidden', 'true');
     }
-  }, [points, here, hereLabel, selectedId, interactive]);
+  }, [points, here, hereLabel, selectedId, interactive, ready]);
 
   return (
     <div className={`map-wrap ${className}`}>
