@@ -6,27 +6,23 @@ import {
   CommandResultSchema,
   decodePayload,
   encodePayload,
-  type FeedKind,
-  feedSnapshotSchemas,
   filters,
   type Health,
   HealthSchema,
   isDisplayOnAt,
   parseTopic,
-  type ScreenConfig,
-  ScreenConfigSchema,
-  snapshotId,
   StatusSchema,
   topics,
 } from '../../protocol/index.ts';
 import type { BridgeAction, KioskState, PlayItem } from '../bridge/types.ts';
 import { emptyKioskState } from '../bridge/types.ts';
 import { MessageCache } from './cache.ts';
+import { type IngestOutcome, ingest, PLAYABLE_PREFIX } from './ingest.ts';
 import { CommandExecutor } from './commands.ts';
 import { makeCommandHandlers } from './command-handlers.ts';
 import { Connection } from './connection.ts';
 import { ContentStore } from './content.ts';
-import { buildHealth, ClockJumpDetector, CpuSampler } from './health.ts';
+import { HealthReporter } from './health-reporter.ts';
 import type { HardwarePort } from './hardware-port.ts';
 import type { Logger } from './log.ts';
 import {
@@ -36,7 +32,6 @@ import {
   heldCampaignsOf,
   emptyData,
   FEED_KINDS,
-  feedSnapshotsOf,
   feedView,
   isReady,
   wantedAssets,
@@ -63,8 +58,6 @@ export interface AgentCoreOptions {
   now?: () => number;
 }
 
-const PLAYABLE_PREFIX = 'local/playable/';
-
 /** The screen's agent: cache, connection, content, schedule, health, commands and analytics. */
 export class AgentCore {
   readonly data: AgentData = emptyData();
@@ -80,26 +73,40 @@ export class AgentCore {
   private readonly listeners = new Set<(s: KioskState) => void>();
   private updateQueued = false;
   private tickTimer: NodeJS.Timeout | null = null;
-  private healthTimer: NodeJS.Timeout | null = null;
-  private healthIntervalS = 0;
-  private readonly cpu = new CpuSampler();
-  private readonly clock: ClockJumpDetector;
-  private readonly startedAt: number;
+  readonly health: HealthReporter;
   private scheduledDisplayOn: boolean | null = null;
   private publishedContentVersion = '';
-  private renderer: Health['renderer'] = { state: 'unknown', restarts: 0 };
   private closed = false;
   private liveSeen = false;
   shell: ShellPort | null;
   assetBaseUrl = '/assets/';
   invalidMessages = 0;
-  lastHealth: Health | null = null;
   readonly now: () => number;
 
   constructor(readonly opts: AgentCoreOptions) {
     this.now = opts.now ?? Date.now;
-    this.startedAt = this.now();
-    this.clock = new ClockJumpDetector(2, this.now);
+    this.health = new HealthReporter({
+      now: this.now,
+      hardware: opts.hardware,
+      diskPath: opts.cacheDir,
+      log: opts.log,
+      refreshDisplay: () => this.refreshDisplay(),
+      figures: (now) => {
+        const has = (sha: string) => this.content.has(sha);
+        return {
+          display: this.state.display,
+          feeds: feedView(this.data, now).health,
+          contentVersion: contentVersionOf(this.data, has),
+          downloads: this.content.progress(),
+          invalidMessages: this.invalidMessages,
+          cacheCorruptions: this.cache.corruptions,
+          campaigns: heldCampaignsOf(this.data, has),
+        };
+      },
+      publish: (h) =>
+        this.publish(topics.screenHealth(opts.screenId), encodePayload(HealthSchema, h), 0, false),
+      online: () => this.connection?.online ?? false,
+    });
     this.shell = opts.shell ?? null;
     this.state = emptyKioskState(opts.screenId, opts.appVersion);
     this.cache = new MessageCache(join(opts.cacheDir, 'messages'), opts.log);
@@ -219,62 +226,21 @@ export class AgentCore {
     return r;
   }
 
-  private apply(topic: string, payload: Buffer, live: boolean): 'changed' | 'same' | 'ignored' | 'invalid' {
-    const parsed = parseTopic(topic);
-    const log = this.opts.log;
-    if (!parsed) return 'ignored';
-    const persist = (p: Buffer | null) => {
-      if (!live) return;
-      void (p ? this.cache.put(topic, p) : this.cache.remove(topic)).catch((e: Error) =>
-        log.error({ topic, err: e.message }, 'cache write failed'),
-      );
-    };
-    if (parsed.kind === 'screen') {
-      if (parsed.screenId !== this.opts.screenId || parsed.channel !== 'config') return 'ignored';
-      const d = decodePayload(ScreenConfigSchema, payload);
-      if (!d.ok || d.value.screenId !== this.opts.screenId) {
-        log.warn({ topic, error: d.ok ? 'config for another screen' : d.error }, 'invalid config dropped');
-        return 'invalid';
+  private apply(topic: string, payload: Buffer, live: boolean): IngestOutcome['result'] {
+    const o = ingest(this.data, this.opts.screenId, topic, payload);
+    if (o.result === 'invalid') this.opts.log.warn({ topic, error: o.error }, 'invalid message dropped');
+    if (live) {
+      for (const op of o.cacheOps) {
+        void (op.op === 'put' ? this.cache.put(op.key, op.payload) : this.cache.remove(op.key)).catch(
+          (e: Error) => this.opts.log.error({ key: op.key, err: e.message }, 'cache write failed'),
+        );
       }
-      if (JSON.stringify(d.value) === JSON.stringify(this.data.config)) return 'same';
-      this.applyConfig(d.value);
-      persist(payload);
-      return 'changed';
     }
-    if (parsed.kind === 'campaign') {
-      if (payload.length === 0) {
-        const had = this.data.campaigns.delete(parsed.id) || this.data.playable.has(parsed.id);
-        this.data.playable.delete(parsed.id);
-        persist(null);
-        if (live) void this.cache.remove(`${PLAYABLE_PREFIX}${parsed.id}`);
-        return had ? 'changed' : 'same';
-      }
-      const d = decodePayload(CampaignSchema, payload);
-      if (!d.ok || d.value.id !== parsed.id) {
-        log.warn({ topic, error: d.ok ? 'id does not match topic' : d.error }, 'invalid campaign dropped');
-        return 'invalid';
-      }
-      // The retained message is the truth, even with a lower version (a server restored from backup).
-      const prev = this.data.campaigns.get(parsed.id);
-      if (prev && JSON.stringify(prev) === JSON.stringify(d.value)) return 'same';
-      this.data.campaigns.set(parsed.id, d.value);
-      persist(payload);
-      return 'changed';
+    if (o.configChanged) {
+      this.connection?.setSubscriptions(this.subscriptions());
+      this.armHealth();
     }
-    // A feed snapshot: only those the config names are kept.
-    if (!this.data.config?.feeds[parsed.feed].includes(parsed.id)) return 'ignored';
-    const d = decodePayload(feedSnapshotSchemas[parsed.feed], payload);
-    if (!d.ok || snapshotId(d.value) !== parsed.id) {
-      log.warn({ topic, error: d.ok ? 'id does not match topic' : d.error }, 'invalid feed snapshot dropped');
-      return 'invalid';
-    }
-    const map = feedSnapshotsOf(this.data, parsed.feed);
-    const prev = map.get(parsed.id);
-    if (prev && Date.parse(prev.observedAt) > Date.parse(d.value.observedAt)) return 'same';
-    if (prev && JSON.stringify(prev) === JSON.stringify(d.value)) return 'same';
-    map.set(parsed.id, d.value);
-    persist(payload);
-    return 'changed';
+    return o.result;
   }
 
   private acceptPlayable(payload: Buffer): 'changed' | 'invalid' {
@@ -282,20 +248,6 @@ export class AgentCore {
     if (!d.ok) return 'invalid';
     this.data.playable.set(d.value.id, d.value);
     return 'changed';
-  }
-
-  private applyConfig(config: ScreenConfig): void {
-    this.data.config = config;
-    // Forget feeds the screen no longer shows, in memory and on disk.
-    for (const kind of FEED_KINDS) {
-      for (const id of [...feedSnapshotsOf(this.data, kind).keys()]) {
-        if (config.feeds[kind].includes(id)) continue;
-        feedSnapshotsOf(this.data, kind).delete(id);
-        void this.cache.remove(topics.feed(kind as FeedKind, id));
-      }
-    }
-    this.connection?.setSubscriptions(this.subscriptions());
-    this.armHealth();
   }
 
   /** Records every campaign whose assets are all verified as the version that may play. */
@@ -417,17 +369,17 @@ export class AgentCore {
         this.plays.recordTouch();
         break;
       case 'renderer':
-        this.renderer = { ...this.renderer, state: action.state };
+        this.health.renderer = { ...this.health.renderer, state: action.state };
         break;
     }
   }
 
   setRendererState(r: RendererReport): void {
-    this.renderer = { state: r.state, restarts: r.restarts };
+    this.health.renderer = { state: r.state, restarts: r.restarts };
   }
 
   private tick(): void {
-    const jump = this.clock.check();
+    const jump = this.health.clock.check();
     if (jump !== 0) this.opts.log.warn({ jumpS: jump }, 'wall clock jumped');
     if (this.data.config) {
       const on = isDisplayOnAt(this.data.config.displayHours, this.now());
@@ -482,57 +434,23 @@ export class AgentCore {
   }
 
   private armHealth(): void {
-    const s = this.data.config?.healthIntervalS ?? 30;
-    if (s === this.healthIntervalS || this.closed || !this.connection) return;
-    this.healthIntervalS = s;
-    if (this.healthTimer) clearInterval(this.healthTimer);
-    this.healthTimer = setInterval(() => void this.reportHealth(), s * 1000);
+    if (this.closed || !this.connection) return;
+    this.health.arm(this.data.config?.healthIntervalS ?? 30);
   }
 
-  async collectHealth(): Promise<Health> {
-    await this.refreshDisplay().catch(() => undefined);
-    const now = this.now();
-    const view = feedView(this.data, now);
-    const hw = this.opts.hardware;
-    const [disk, temperatureC] = await Promise.all([
-      hw.diskFree(this.opts.cacheDir).catch(() => null),
-      hw.getTemperatureC().catch(() => null),
-    ]);
-    const h = buildHealth({
-      at: now,
-      startedAt: this.startedAt,
-      cpuPercent: this.cpu.sample(),
-      disk,
-      temperatureC,
-      display: this.state.display,
-      feeds: view.health,
-      contentVersion: contentVersionOf(this.data, (sha) => this.content.has(sha)),
-      downloads: this.content.progress(),
-      invalidMessages: this.invalidMessages,
-      cacheCorruptions: this.cache.corruptions,
-      renderer: this.renderer,
-      clockJumpS: this.clock.take(),
-    });
-    h.campaigns = heldCampaignsOf(this.data, (sha) => this.content.has(sha));
-    this.lastHealth = h;
-    return h;
+  collectHealth(): Promise<Health> {
+    return this.health.collect();
   }
 
-  async reportHealth(): Promise<void> {
-    try {
-      const h = await this.collectHealth();
-      if (!this.connection?.online) return;
-      await this.publish(topics.screenHealth(this.opts.screenId), encodePayload(HealthSchema, h), 0, false);
-    } catch (e) {
-      this.opts.log.warn({ err: (e as Error).message }, 'health report failed');
-    }
+  reportHealth(): Promise<void> {
+    return this.health.report();
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     if (this.tickTimer) clearInterval(this.tickTimer);
-    if (this.healthTimer) clearInterval(this.healthTimer);
+    this.health.stop();
     await this.plays.close().catch(() => undefined);
     await this.connection?.close({
       topic: topics.screenStatus(this.opts.screenId),
