@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { IdSchema } from '../protocol/index.ts';
 import { startAgent } from './agent/index.ts';
 import { createLogger } from './agent/log.ts';
+import { startHardwareFromEnv } from './main/hardware-adapter.ts';
 
 /**
  * `npm run kiosk -- [flags]`: one screen, its agent and its UI in the chosen shell.
@@ -142,6 +143,8 @@ async function main(): Promise<void> {
     child.on('exit', (code) => process.exit(code ?? 1));
     return;
   }
+  // The device's hardware: Linux drivers where a backlight exists, else the simulator (STANDER_HARDWARE).
+  const hw = await startHardwareFromEnv(process.env, { cacheDir: settings.cacheDir });
   const agent = await startAgent({
     screenId: settings.screenId,
     token: settings.token,
@@ -149,6 +152,7 @@ async function main(): Promise<void> {
     mqttUrl: settings.mqttUrl,
     cacheDir: settings.cacheDir,
     uiPort: settings.uiPort,
+    hardware: hw.port,
     log,
   });
   const uiUrl = agent.uiUrl!;
@@ -166,6 +170,7 @@ async function main(): Promise<void> {
     log.info({ signal }, 'stopping');
     await shell?.stop().catch(() => undefined);
     await agent.close();
+    await hw.stop().catch(() => undefined);
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

@@ -2,8 +2,13 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Hardware } from '../../hardware/index.ts';
-import { tempRoot } from '../../hardware/test-tree.ts';
-import { LinuxHardwarePort, startDeviceHardware } from './hardware-adapter.ts';
+import { putFile, tempRoot } from '../../hardware/test-tree.ts';
+import {
+  hasBacklight,
+  LinuxHardwarePort,
+  startDeviceHardware,
+  startHardwareFromEnv,
+} from './hardware-adapter.ts';
 
 let dir: string;
 beforeEach(async () => {
@@ -46,5 +51,32 @@ describe('LinuxHardwarePort', () => {
     expect(await port.getBrightness()).toBeNull();
     expect(await port.getTemperatureC()).toBeNull();
     expect(await port.diskFree(join(dir, 'missing'))).toBeNull();
+  });
+});
+
+describe('startHardwareFromEnv', () => {
+  it('auto picks the real drivers where a backlight exists, else the simulator', async () => {
+    const root = join(dir, 'machine');
+    const cacheDir = join(dir, 'cache');
+    const sim = await startHardwareFromEnv({ STANDER_HARDWARE_ROOT: root }, { cacheDir });
+    expect(sim.hardware.root).not.toBe(root);
+    expect(sim.hardware.root.startsWith(cacheDir)).toBe(false); // never inside the wipeable cache
+    expect(await sim.port.getBrightness()).not.toBeNull();
+    await sim.stop();
+    await expect(
+      readFile(join(sim.hardware.root, 'sys/class/backlight/sim_backlight/brightness')),
+    ).rejects.toThrow(/ENOENT/);
+    await putFile(root, 'sys/class/backlight/panel/max_brightness', '100\n');
+    await putFile(root, 'sys/class/backlight/panel/brightness', '30\n');
+    expect(hasBacklight(root)).toBe(true);
+    const real = await startHardwareFromEnv(
+      { STANDER_HARDWARE_ROOT: root, STANDER_REBOOT_COMMAND: 'sudo /sbin/reboot' },
+      { cacheDir },
+    );
+    expect(real.hardware.root).toBe(root);
+    expect(real.hardware.rebooter.command).toEqual(['sudo', '/sbin/reboot']);
+    expect(await real.port.getBrightness()).toBe(30);
+    await real.stop();
+    await expect(startHardwareFromEnv({ STANDER_HARDWARE: 'mars' }, { cacheDir })).rejects.toThrow(/invalid/);
   });
 });

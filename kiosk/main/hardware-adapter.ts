@@ -1,11 +1,15 @@
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import {
   Hardware,
   type HardwareOptions,
   HardwareSimulator,
   maxTemperature,
+  parseCommand,
   readDisk,
+  xsetDpms,
 } from '../../hardware/index.ts';
 import type { HardwarePort } from '../agent/hardware-port.ts';
 
@@ -58,6 +62,8 @@ export interface DeviceHardwareOptions extends HardwareOptions {
   /** 'linux' drives the real /sys (or `root`); 'sim' creates and animates a simulated tree in simDir. */
   mode: 'linux' | 'sim';
   simDir?: string;
+  /** Delete the simulated tree on stop (a temporary one). */
+  removeSimDir?: boolean;
 }
 
 /** Builds and starts the port for a screen; returns a stop function for a clean exit. */
@@ -84,6 +90,46 @@ export async function startDeviceHardware(
     stop: async () => {
       await hardware.stop();
       sim?.stop();
+      if (sim && opts.removeSimDir) await rm(sim.root, { recursive: true, force: true });
     },
   };
+}
+
+/** True when `root` has a backlight a kiosk would drive. */
+export function hasBacklight(root = '/'): boolean {
+  const dir = join(root, 'sys/class/backlight');
+  try {
+    return existsSync(dir) && readdirSync(dir).length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The screen's hardware from its environment, for `npm run kiosk` and the Electron app:
+ * STANDER_HARDWARE = linux | sim | auto (default: linux where a backlight exists, else the simulator),
+ * STANDER_HARDWARE_ROOT (default /), STANDER_REBOOT_COMMAND (default `systemctl reboot`),
+ * STANDER_WATCHDOG=1 to arm /dev/watchdog. DPMS through `xset` where there is an X display.
+ */
+export async function startHardwareFromEnv(
+  env: NodeJS.ProcessEnv,
+  opts: { cacheDir: string; watchdog?: boolean },
+): ReturnType<typeof startDeviceHardware> {
+  const mode = env.STANDER_HARDWARE ?? 'auto';
+  if (!['linux', 'sim', 'auto'].includes(mode)) {
+    throw new Error(`invalid STANDER_HARDWARE "${mode}": linux, sim or auto`);
+  }
+  const root = env.STANDER_HARDWARE_ROOT ?? '/';
+  const linux = mode === 'linux' || (mode === 'auto' && hasBacklight(root));
+  return startDeviceHardware({
+    mode: linux ? 'linux' : 'sim',
+    root,
+    diskPath: opts.cacheDir,
+    // the simulated tree lives outside the cache, which clear-cache may wipe at any time
+    simDir: join(tmpdir(), `stander-hardware-sim-${process.pid}-${basename(opts.cacheDir)}`),
+    removeSimDir: true,
+    watchdog: linux && (opts.watchdog ?? env.STANDER_WATCHDOG === '1'),
+    ...(env.STANDER_REBOOT_COMMAND ? { rebootCommand: parseCommand(env.STANDER_REBOOT_COMMAND) } : {}),
+    ...(linux && env.DISPLAY ? { shellDisplay: xsetDpms(undefined, env) } : {}),
+  });
 }

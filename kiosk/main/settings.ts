@@ -15,9 +15,6 @@ export interface ShellSettings {
   cacheDir: string;
   uiPort: number;
   shell: 'electron' | 'chromium' | 'none';
-  hardware: 'linux' | 'sim';
-  hardwareRoot: string;
-  rebootCommand: string[] | null;
   displays: 'all' | 'primary' | number[];
   memoryLimitMb: number;
 }
@@ -78,9 +75,6 @@ export async function readShellSettings(
     cacheDir: env.STANDER_CACHE_DIR ?? join(dataHome, 'stander', 'screens', screenId),
     uiPort: port(env.STANDER_UI_PORT, 8090),
     shell: pickShell(env, electronAvailable),
-    hardware: env.STANDER_HARDWARE === 'sim' ? 'sim' : 'linux',
-    hardwareRoot: env.STANDER_HARDWARE_ROOT ?? '/',
-    rebootCommand: env.STANDER_REBOOT_COMMAND ? env.STANDER_REBOOT_COMMAND.trim().split(/\s+/) : null,
     displays: parseDisplays(env.STANDER_DISPLAYS),
     memoryLimitMb: Number(env.STANDER_RENDERER_MEMORY_MB ?? 800) || 800,
   };

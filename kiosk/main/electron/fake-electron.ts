@@ -54,6 +54,16 @@ export class FakeWebContents extends EventEmitter {
   closeDevTools(): void {
     this.devtoolsClosed++;
   }
+  readonly css = new Map<string, string>();
+  insertCSS(css: string): Promise<string> {
+    const key = `css-${this.css.size + 1}-${Math.random()}`;
+    this.css.set(key, css);
+    return Promise.resolve(key);
+  }
+  removeInsertedCSS(key: string): Promise<void> {
+    this.css.delete(key);
+    return Promise.resolve();
+  }
   capturePage(): Promise<{ toPNG(): Buffer }> {
     return Promise.resolve({ toPNG: () => Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a]) });
   }

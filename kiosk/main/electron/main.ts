@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { app } from 'electron';
 import { SystemdNotifier } from '../../../hardware/index.ts';
 import { startAgent } from '../../agent/index.ts';
-import { startDeviceHardware } from '../hardware-adapter.ts';
+import { startHardwareFromEnv } from '../hardware-adapter.ts';
 import { readShellSettings } from '../settings.ts';
 import { startElectronShell } from './shell.ts';
 
@@ -30,13 +30,10 @@ if (!app.requestSingleInstanceLock()) {
 async function main(): Promise<void> {
   await app.whenReady();
   const s = await readShellSettings(process.env, () => true);
-  const hw = await startDeviceHardware({
-    mode: s.hardware,
-    root: s.hardwareRoot,
-    diskPath: s.cacheDir,
-    watchdog: app.isPackaged && s.hardware === 'linux',
-    ...(s.rebootCommand ? { rebootCommand: s.rebootCommand } : {}),
-    simDir: join(s.cacheDir, 'hardware-sim'),
+  const hw = await startHardwareFromEnv(process.env, {
+    cacheDir: s.cacheDir,
+    // the packaged kiosk arms /dev/watchdog: a hung machine reboots
+    watchdog: app.isPackaged,
   });
   const agent = await startAgent({
     screenId: s.screenId,
@@ -58,6 +55,8 @@ async function main(): Promise<void> {
     memoryLimitMb: s.memoryLimitMb,
   });
   agent.setShell(shell);
+  // display off where there is no DPMS, backlight or DDC/CI: the windows go black
+  hw.hardware.displayPower.setShell((on) => shell.setDisplay(on));
   // Type=notify unit: READY once the UI is up, then WATCHDOG=1 while the main loop runs
   const notifier = new SystemdNotifier();
   notifier.start();

@@ -220,6 +220,21 @@ describe('Electron shell: the typed IPC bridge', () => {
     expect(() => start()).not.toThrow();
   });
 
+  it('blacks the windows out for display off, also across a reload, and restores them', async () => {
+    start({ displays: 'all' });
+    const [w1, w2] = FakeBrowserWindow.all;
+    expect(await shell.setDisplay(false)).toBe(true);
+    for (const w of [w1!, w2!])
+      expect([...w.webContents.css.values()]).toEqual([expect.stringMatching(/brightness\(0\)/)]);
+    w1!.webContents.css.clear(); // a reload drops inserted CSS
+    w1!.webContents.emit('did-finish-load');
+    await vi.advanceTimersByTimeAsync(1);
+    expect(w1!.webContents.css.size).toBe(1);
+    await shell.setDisplay(true);
+    expect(w1!.webContents.css.size).toBe(0);
+    expect(w2!.webContents.css.size).toBe(0);
+  });
+
   it('takes a screenshot of the first window', async () => {
     start();
     expect((await shell.takeScreenshot()).subarray(1, 4).toString('latin1')).toBe('PNG');

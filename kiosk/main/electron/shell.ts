@@ -42,6 +42,8 @@ export interface ElectronShell extends ShellPort {
   counters: LockCounters;
   gateway: IpcGateway;
   health: RendererHealth;
+  /** Display off/on through the shell: the windows go black (DPMS stand-in where nothing else works). */
+  setDisplay(on: boolean): Promise<boolean>;
   /** True while a memory-guard reload waits for a loop boundary. */
   reloadPending(): boolean;
   /** One memory check (also run on a timer). */
@@ -73,6 +75,18 @@ export function startElectronShell(opts: ElectronShellOptions): ElectronShell {
   const windows: BrowserWindow[] = [];
   let pendingReload = false;
   const hangTimers = new Map<BrowserWindow, NodeJS.Timeout>();
+  let displayOn = true;
+  const blackouts = new Map<BrowserWindow, string>();
+  const BLACKOUT_CSS = 'html { filter: brightness(0) !important; cursor: none !important; }';
+  const applyDisplay = async (w: BrowserWindow) => {
+    if (w.isDestroyed()) return;
+    const key = blackouts.get(w);
+    if (!displayOn && !key) blackouts.set(w, await w.webContents.insertCSS(BLACKOUT_CSS));
+    if (displayOn && key) {
+      blackouts.delete(w);
+      await w.webContents.removeInsertedCSS(key);
+    }
+  };
 
   Menu.setApplicationMenu(null);
   hardenSession(session.defaultSession, origin, counters);
@@ -105,7 +119,12 @@ export function startElectronShell(opts: ElectronShellOptions): ElectronShell {
     windows.push(win);
     const wc = win.webContents;
     win.once('ready-to-show', () => win.show());
-    wc.on('did-finish-load', () => health.set('ok'));
+    wc.on('did-finish-load', () => {
+      health.set('ok');
+      // inserted CSS does not survive a reload: a dark display stays dark
+      blackouts.delete(win);
+      void applyDisplay(win).catch(() => undefined);
+    });
     wc.on('render-process-gone', (_event, details) => {
       if (details.reason === 'clean-exit') return;
       health.set('crashed', `render process gone: ${details.reason}`);
@@ -161,6 +180,11 @@ export function startElectronShell(opts: ElectronShellOptions): ElectronShell {
     gateway,
     health,
     reloadPending: () => pendingReload,
+    async setDisplay(on: boolean) {
+      displayOn = on;
+      await Promise.all(windows.map((w) => applyDisplay(w)));
+      return windows.some((w) => !w.isDestroyed());
+    },
     checkMemory,
     async takeScreenshot() {
       const w = windows.find((x) => !x.isDestroyed());
