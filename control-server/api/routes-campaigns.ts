@@ -30,8 +30,8 @@ export function campaignsRouter(deps: ApiDeps, ctx: ApiContext): Router {
     return p?.kind === 'user' ? p.username : 'unknown';
   };
 
-  /** Assets served by this server must have been uploaded, with the same size and type. */
-  const checkAssets = (input: CampaignInputParsed) => {
+  /** Assets served by this server must have been uploaded, with the same size and type; returns their sha256s. */
+  const checkAssets = (input: CampaignInputParsed): string[] => {
     const issues: Array<{ path: string; message: string }> = [];
     input.slides.forEach((slide, i) => {
       if (slide.kind === 'text') return;
@@ -54,6 +54,9 @@ export function campaignsRouter(deps: ApiDeps, ctx: ApiContext): Router {
     });
     const first = issues[0];
     if (first) throw new HttpError(400, `invalid body: ${first.path}: ${first.message}`, issues);
+    return input.slides.flatMap((s) =>
+      s.kind !== 'text' && s.asset.url.startsWith('/content/') ? [s.asset.sha256] : [],
+    );
   };
 
   const publish = async (c: Campaign): Promise<boolean> => {
@@ -77,8 +80,7 @@ export function campaignsRouter(deps: ApiDeps, ctx: ApiContext): Router {
   r.post('/api/v1/campaigns', audited('campaign.create'), ...editors, async (req, res) => {
     auditAs(res, 'campaign.create');
     const input = parseOr400(CampaignInputSchema, req.body);
-    checkAssets(input);
-    const c = await store.createCampaign(input, actor(res));
+    const c = await store.createCampaign(input, actor(res), checkAssets(input));
     auditAs(res, 'campaign.create', `campaign:${c.id}`);
     const published = await publish(c);
     res.status(201).location(`/api/v1/campaigns/${c.id}`).json({ id: c.id, version: c.version, published });
@@ -93,8 +95,7 @@ export function campaignsRouter(deps: ApiDeps, ctx: ApiContext): Router {
       auditAs(res, 'campaign.update', `campaign:${id}`);
       find(id);
       const input = parseOr400(CampaignInputSchema, req.body);
-      checkAssets(input);
-      const c = await store.updateCampaign(id, input, actor(res));
+      const c = await store.updateCampaign(id, input, actor(res), checkAssets(input));
       const published = await publish(c);
       res.json({ id: c.id, version: c.version, published });
     },

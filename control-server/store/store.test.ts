@@ -253,6 +253,37 @@ describe('store: campaigns, users, audit, commands, health', () => {
     await expect(s.deleteCampaign(c.id, 'x')).rejects.toThrow(/no campaign/);
   });
 
+  it('a campaign naming uploads is refused in the same write if one is gone; used content cannot be removed', async () => {
+    const s = await store();
+    const sha = 'd'.repeat(64);
+    await expect(s.createCampaign(campaignInput('A'), 'x', [sha])).rejects.toThrow(/deleted meanwhile/);
+    await s.addContent({
+      sha256: sha,
+      size: 3,
+      mime: 'image/png',
+      name: 'a.png',
+      uploadedAt: '2026-01-01T00:00:00Z',
+      uploadedBy: 'x',
+    });
+    const input = CampaignInputSchema.parse({
+      name: 'Img',
+      target: { all: true },
+      slides: [
+        {
+          kind: 'image',
+          asset: { sha256: sha, size: 3, mime: 'image/png', url: `/content/${sha}` },
+          durationS: 5,
+        },
+      ],
+    });
+    const c = await s.createCampaign(input, 'x', [sha]);
+    await expect(s.removeContent(sha)).rejects.toThrow(new RegExp(`used by campaign "${c.id}"`));
+    await s.deleteCampaign(c.id, 'x');
+    await s.removeContent(sha);
+    expect(s.getContent(sha)).toBeNull();
+    await expect(s.updateCampaign(c.id, input, 'x', [sha])).rejects.toThrow();
+  });
+
   it('users: first admin once, verify, disable', async () => {
     const s = await store();
     const boot = await ensureAdmin(s, null);

@@ -21,6 +21,7 @@ import type {
   CampaignTombstone,
   CommandRecord,
   ContentRecord,
+  Database,
   GroupRecord,
   ScreenRecord,
   UserRecord,
@@ -233,9 +234,14 @@ export class Store {
     return structuredClone(this.#doc.data.campaignTombstones);
   }
 
-  async createCampaign(input: CampaignInputParsed, actor: string): Promise<Campaign> {
+  async createCampaign(
+    input: CampaignInputParsed,
+    actor: string,
+    requires: string[] = [],
+  ): Promise<Campaign> {
     const at = this.#now();
     return this.#doc.mutate((db) => {
+      requireContent(db, requires);
       const taken = (id: string) =>
         db.campaigns.some((c) => c.campaign.id === id) || db.campaignTombstones.some((t) => t.id === id);
       const campaign: Campaign = {
@@ -249,9 +255,15 @@ export class Store {
     });
   }
 
-  async updateCampaign(id: string, input: CampaignInputParsed, actor: string): Promise<Campaign> {
+  async updateCampaign(
+    id: string,
+    input: CampaignInputParsed,
+    actor: string,
+    requires: string[] = [],
+  ): Promise<Campaign> {
     const at = this.#now();
     return this.#doc.mutate((db) => {
+      requireContent(db, requires);
       const rec = replaceWhere(
         db.campaigns,
         (c) => c.campaign.id === id,
@@ -456,6 +468,14 @@ export class Store {
     await this.#doc.close();
     await this.#health.close();
     await this.#release();
+  }
+}
+
+/** In the same write as the campaign: the uploads it names still exist (no race with a delete). */
+function requireContent(db: Database, shas: readonly string[]): void {
+  for (const sha of shas) {
+    if (!db.content.some((c) => c.sha256 === sha))
+      throw new ConflictError(`content ${sha} was deleted meanwhile`);
   }
 }
 
