@@ -62,7 +62,7 @@ function retryAfter(h: string | null): number | undefined {
 export async function fetchInput(
   input: InputConfig,
   state: InputState,
-  opts: { baseDir: string; maxBytes: number; now: number; what: string },
+  opts: { baseDir: string; maxBytes: number; now: number; what: string; signal?: AbortSignal },
 ): Promise<{ bytes: Uint8Array; changed: boolean }> {
   if ('file' in input) {
     const file = path.resolve(opts.baseDir, input.file);
@@ -102,7 +102,9 @@ export async function fetchInput(
   try {
     res = await fetch(url, {
       headers,
-      signal: AbortSignal.timeout(input.timeoutS * 1000),
+      signal: opts.signal
+        ? AbortSignal.any([opts.signal, AbortSignal.timeout(input.timeoutS * 1000)])
+        : AbortSignal.timeout(input.timeoutS * 1000),
       redirect: 'follow',
     });
   } catch (e) {

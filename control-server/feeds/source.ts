@@ -72,6 +72,8 @@ export class FeedSource {
   private stopped = false;
   private retryAfterS = 0;
   private readonly conflicts = new Set<string>();
+  /** Aborts an in-flight HTTP request on stop(), so that shutdown does not wait for a slow server. */
+  private readonly abort = new AbortController();
   readonly health: SourceHealth;
 
   constructor(
@@ -112,6 +114,7 @@ export class FeedSource {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.abort.abort();
     await this.running;
   }
 
@@ -164,6 +167,7 @@ export class FeedSource {
         maxBytes,
         now: now.getTime(),
         what: `${this.config.id} (${role})`,
+        signal: this.abort.signal,
       });
       out[role] = r.bytes;
     }
@@ -223,6 +227,7 @@ export class FeedSource {
   }
 
   private fail(e: Error, now: Date): void {
+    if (this.stopped) return; // aborted by stop(): not a failure of the source
     const id = this.config.id;
     this.health.consecutiveFailures++;
     this.health.lastError = e.message.split('\n')[0]!.slice(0, 500);

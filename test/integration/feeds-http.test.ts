@@ -156,6 +156,21 @@ describe('HTTP sources', () => {
     expect(t.health.consecutiveFailures).toBe(0);
   });
 
+  it('stop() aborts a request in flight instead of waiting for its timeout', async () => {
+    mode = 'hang';
+    const s = source(`${base}/stop`, {}, () => 0.5, 30);
+    const poll = s.pollNow();
+    const end = Date.now() + 10_000;
+    while (!seen.some((x) => x.path === '/stop') && Date.now() < end)
+      await new Promise((r) => setTimeout(r, 20));
+    const t0 = performance.now();
+    await s.stop();
+    await poll;
+    expect(performance.now() - t0).toBeLessThan(5000);
+    expect(s.health.consecutiveFailures).toBe(0); // a shutdown is not a failure of the source
+    mode = 'ok';
+  });
+
   it('refuses a response larger than the format allows without reading it all', async () => {
     mode = 'huge';
     const s = source(`${base}/huge`);
