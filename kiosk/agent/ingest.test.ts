@@ -15,6 +15,8 @@ describe('ingest', () => {
     const first = ingest(d, 'k1', topics.screenConfig('k1'), json(screenConfig('k1')));
     expect(first).toMatchObject({ result: 'changed', configChanged: true });
     expect(ingest(d, 'k1', topics.screenConfig('k1'), json(d.config)).result).toBe('same');
+    expect(ingest(d, 'k1', topics.screenConfig('k1'), Buffer.alloc(0)).result).toBe('ignored');
+    expect(d.config?.screenId).toBe('k1');
     ingest(d, 'k1', topics.feed('water', 'bath-1'), json(waterSnapshot('bath-1')));
     expect(d.feeds.water.has('bath-1')).toBe(true);
     const cfg = screenConfig('k1', {

@@ -42,6 +42,9 @@ export function ingest(data: AgentData, screenId: string, topic: string, payload
   const put = (): CacheOp => ({ op: 'put', key: topic, payload });
   if (parsed.kind === 'screen') {
     if (parsed.screenId !== screenId || parsed.channel !== 'config') return outcome('ignored');
+    // A cleared config (the screen was removed): keep showing the last one; the broker will refuse
+    // the token next time anyway.
+    if (payload.length === 0) return outcome('ignored');
     const d = decodePayload(ScreenConfigSchema, payload);
     if (!d.ok) return outcome('invalid', { error: d.error });
     if (d.value.screenId !== screenId)
