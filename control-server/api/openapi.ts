@@ -308,6 +308,35 @@ function build(extra: readonly RouteConfig[]): Record<string, unknown> {
       '416': err('range not satisfiable'),
     },
   });
+  const Group = GroupViewSchema.meta({ id: 'Group' });
+  reg.registerPath({
+    method: 'get',
+    path: '/api/v1/groups',
+    summary: 'Screen groups with their member counts',
+    security,
+    responses: { '200': json(z.object({ groups: z.array(Group) }), 'groups'), ...common },
+  });
+  reg.registerPath({
+    method: 'put',
+    path: '/api/v1/groups/{id}',
+    summary: 'Create or rename a group (admin, operator)',
+    security,
+    request: { params: idParam, ...body(GroupBodySchema) },
+    responses: {
+      '201': json(Group, 'created'),
+      '200': json(Group, 'updated'),
+      '400': err('invalid body or id'),
+      ...common,
+    },
+  });
+  reg.registerPath({
+    method: 'delete',
+    path: '/api/v1/groups/{id}',
+    summary: 'Delete a group name (admin, operator); screens keep the id',
+    security,
+    request: { params: idParam },
+    responses: { '204': { description: 'deleted' }, '404': err('no such group'), ...common },
+  });
   reg.registerPath({
     method: 'get',
     path: '/api/v1/openapi.json',

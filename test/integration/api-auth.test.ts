@@ -132,6 +132,12 @@ describe('API: session, health, documents, errors', () => {
       ['/metrics', 'get'],
       ['/api/v1/content', 'post'],
       ['/content/{sha256}', 'get'],
+      ['/api/v1/content/{sha256}', 'delete'],
+      ['/api/v1/screens/{id}/token', 'post'],
+      ['/api/v1/screens/{id}', 'delete'],
+      ['/api/v1/groups', 'get'],
+      ['/api/v1/groups/{id}', 'put'],
+      ['/api/v1/groups/{id}', 'delete'],
     ];
     for (const [p, m] of expected) expect(doc.paths[p]?.[m], `${m} ${p}`).toBeDefined();
     // Routes of other modules, documented through ctx.documentRoute, are in it too, with bearer auth.
