@@ -1,4 +1,7 @@
 import { useMemo } from 'react';
+import { api } from '../api.ts';
+import { asList } from '../lib/data.ts';
+import { useAsync } from '../lib/useAsync.ts';
 import { useTranslation } from 'react-i18next';
 import type { ScreenView, Target } from '../../../../protocol/index.ts';
 import { isTargeted } from '../../../../protocol/schedule.ts';
@@ -15,7 +18,22 @@ export function TargetEditor({
   onChange: (t: Target) => void;
 }) {
   const { t } = useTranslation();
-  const groups = useMemo(() => [...new Set(screens.flatMap((s) => s.groups))].sort(), [screens]);
+  // Named groups (GET /api/v1/groups) and any group a screen names, so nothing is hidden.
+  const named = useAsync(
+    async () => asList<{ id: string; name: string }>(await api.get<unknown>('/groups'), 'groups'),
+    [],
+  );
+  const groupNames = useMemo(
+    () =>
+      Object.fromEntries(
+        (named.data ?? []).map((g) => [g.id, g.name === g.id ? g.id : `${g.name} (${g.id})`]),
+      ),
+    [named.data],
+  );
+  const groups = useMemo(
+    () => [...new Set([...screens.flatMap((s) => s.groups), ...Object.keys(groupNames)])].sort(),
+    [screens, groupNames],
+  );
   const tags = useMemo(() => [...new Set(screens.flatMap((s) => s.tags))].sort(), [screens]);
   const targeted = useMemo(
     () =>
@@ -60,6 +78,7 @@ export function TargetEditor({
         <Choices
           legend={t('target.groups')}
           options={groups}
+          labels={groupNames}
           selected={target.groups ?? []}
           disabled={target.all === true}
           onToggle={(v, on) => toggle('groups', v, on)}
