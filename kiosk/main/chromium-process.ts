@@ -97,8 +97,13 @@ export async function launchChromium(
     child.once('error', () => resolve({ code: null, signal: null }));
   });
   let gone = false;
+  // Chromium runs in its own process group: if this process exits without stopping it (an uncaught
+  // error, process.exit), take the group down too instead of leaving an orphaned kiosk browser.
+  const onParentExit = () => killGroup(child, 'SIGKILL');
+  process.once('exit', onParentExit);
   void exited.then(() => {
     gone = true;
+    process.off('exit', onParentExit);
   });
   const deadline = Date.now() + timeoutMs;
   const portFile = join(userDataDir, 'DevToolsActivePort');

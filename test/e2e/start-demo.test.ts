@@ -23,6 +23,19 @@ interface Started {
   adminLine: string;
 }
 
+/**
+ * GET that waits out a 503 "not built": other work in this tree may be rebuilding dist/ right now
+ * (vite empties the folder first). A UI that is really missing still fails after a minute.
+ */
+async function getUi(url: string): Promise<Response> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const res = await fetch(url);
+    if (res.status !== 503 || Date.now() > deadline) return res;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
 async function startDemo(dataDir: string): Promise<Started> {
   const child = spawn(
     'npx',
@@ -142,7 +155,7 @@ describe('npm start (e2e)', () => {
   });
 
   it('serves the dashboard and its API; the printed admin login works', async () => {
-    const res = await fetch(first!.dashboard);
+    const res = await getUi(first!.dashboard);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('<title>Stander dashboard');
     const password = /admin \/ (\S+)/.exec(first!.adminLine)![1]!;
@@ -170,7 +183,7 @@ describe('npm start (e2e)', () => {
 
   it('each screen URL answers with the kiosk UI, rendering its own profile from its live config', async () => {
     for (const s of first!.screens) {
-      const res = await fetch(s.url);
+      const res = await getUi(s.url);
       expect(res.status, s.url).toBe(200);
       expect(await res.text()).toMatch(/<html/i);
       const page = await browser.newPage();
