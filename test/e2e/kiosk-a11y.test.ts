@@ -149,3 +149,47 @@ describe('night theme on the other profiles', () => {
     }
   });
 });
+
+describe('campaign media and commands', () => {
+  it('plays an image slide from the agent’s verified asset URL, with its alt text; shows the identify banner', async () => {
+    const { PNG } = await import('pngjs');
+    const { createHash } = await import('node:crypto');
+    const png = new PNG({ width: 320, height: 180 });
+    for (let i = 0; i < png.data.length; i += 4) png.data.set([0, 80, 107, 255], i);
+    const bytes = PNG.sync.write(png);
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    const dir = mkdtempSync(join(tmpdir(), 'stander-asset-'));
+    writeFileSync(join(dir, sha), bytes);
+    const media = await startFixtureAgent(demoState(Date.now()), {
+      [sha]: { path: join(dir, sha), size: bytes.length, mime: 'image/png' },
+    });
+    const s = demoState(Date.now());
+    s.identifyUntil = new Date(Date.now() + 60_000).toISOString();
+    const asset = { sha256: sha, size: bytes.length, mime: 'image/png', url: `/content/${sha}` };
+    s.playlist.items = [
+      {
+        campaignId: 'harbour-photo',
+        campaignVersion: 2,
+        priority: 'normal',
+        slideIndex: 0,
+        slide: {
+          kind: 'image',
+          asset,
+          alt: { en: 'The harbour at dusk', da: 'Havnen i skumringen' },
+          durationS: 10,
+        },
+        assetUrl: `/assets/${sha}`,
+      },
+    ];
+    media.setState(s);
+    const page = await openPage(browser, `${media.url}?lang=en`, 'street-kiosk');
+    const img = page.getByRole('img', { name: 'The harbour at dusk' });
+    await img.waitFor();
+    await expect.poll(() => img.evaluate((e) => (e as HTMLImageElement).naturalWidth)).toBe(320);
+    expect(await page.locator('[data-banner="identify"]').textContent()).toContain('demo-street-kiosk');
+    await shot(page, 'street-kiosk', 'attract-image', 'en');
+    await page.context().close();
+    await media.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

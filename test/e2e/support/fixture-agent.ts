@@ -16,7 +16,16 @@ export interface FixtureAgent {
   close(): Promise<void>;
 }
 
-export async function startFixtureAgent(initial: KioskState): Promise<FixtureAgent> {
+export interface FixtureAsset {
+  path: string;
+  size: number;
+  mime: string;
+}
+
+export async function startFixtureAgent(
+  initial: KioskState,
+  assets: Record<string, FixtureAsset> = {},
+): Promise<FixtureAgent> {
   let state = initial;
   const listeners = new Set<(s: KioskState) => void>();
   const actions: BridgeAction[] = [];
@@ -31,7 +40,7 @@ export async function startFixtureAgent(initial: KioskState): Promise<FixtureAge
       },
       dispatch: (a) => actions.push(a),
     },
-    assets: { open: () => null },
+    assets: { open: (sha) => assets[sha] ?? null },
     log: silentLogger,
     debounceMs: 0,
   });

@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import { IdentifyBanner, OfflineBanner } from '../components/Banners.tsx';
 import { BottomNav } from '../components/BottomNav.tsx';
 import { IdlePrompt } from '../components/IdlePrompt.tsx';
-import { TopBand } from '../components/TopBand.tsx';
+import { Clock, TopBand, WaterNearby } from '../components/TopBand.tsx';
 import { useSend } from '../context.ts';
 import { watchIdle } from '../idle.ts';
 import { stopSpeaking } from '../lib/speech.ts';
@@ -63,7 +63,12 @@ export function StreetKiosk() {
   const Current = VIEWS[view];
   return (
     <div className={lowReach ? 'frame touch low-reach' : 'frame touch'} key={session}>
-      <div className="reach-spacer" aria-hidden="true" />
+      {lowReach && (
+        <div className="reach-spacer">
+          <Clock />
+          <WaterNearby />
+        </div>
+      )}
       <div className="reach-area">
         <OfflineBanner />
         <TopBand />
