@@ -136,16 +136,21 @@ describe('agent against the real control server: offline and back', () => {
       ws.once('message', (m) => resolve(JSON.parse(m.toString()) as BridgeServerMessage));
       ws.once('error', reject);
     });
-    const asset = await fetch(`${agent.uiUrl}/assets/${imageSha}`);
-    const servedMs = performance.now() - t0;
+    const stateMs = performance.now() - t0;
     ws.close();
+    const asset = await fetch(`${agent.uiUrl}/assets/${imageSha}`);
+    await asset.arrayBuffer();
+    const assetMs = performance.now() - t0;
     figures.cacheStartupMs = agent.startupMs;
-    figures.cacheServedOverBridgeMs = Math.round(servedMs * 10) / 10;
+    figures.cacheStateOverBridgeMs = Math.round(stateMs * 10) / 10;
+    figures.cacheAssetServedMs = Math.round(assetMs * 10) / 10;
     console.log(
-      `[agent-offline] restart without network: state loaded and UI serving in ${agent.startupMs} ms; ` +
-        `first WebSocket state + asset fetched after ${figures.cacheServedOverBridgeMs} ms`,
+      `[agent-offline] restart without network: cache loaded and UI serving in ${agent.startupMs} ms; ` +
+        `full state received over the WebSocket bridge after ${figures.cacheStateOverBridgeMs} ms; ` +
+        `cached image served after ${figures.cacheAssetServedMs} ms`,
     );
-    expect(servedMs).toBeLessThan(1000);
+    expect(agent.startupMs).toBeLessThan(1000);
+    expect(stateMs).toBeLessThan(1000);
     expect(first.state.source).toBe('cache');
     expect(first.state.connection.online).toBe(false);
     expect(complete(first.state, 1)).toBe(true);
