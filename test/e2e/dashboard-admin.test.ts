@@ -21,6 +21,25 @@ afterAll(async () => {
 const admin = { username: 'admin', password: ADMIN_PASSWORD };
 
 describe('dashboard: admin', () => {
+  it('has an accessible login page that refuses a wrong password', async () => {
+    const ctx = await h.browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-GB' });
+    const page = await ctx.newPage();
+    await page.goto(`${h.url}/campaigns`);
+    await page.getByRole('heading', { name: 'Sign in to Stander' }).waitFor();
+    expect(await axe(page)).toEqual([]);
+    await shot(page, 'login');
+    await page.getByLabel('Username').fill('admin');
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('alert').getByText('Wrong username or password.').waitFor();
+    // The right one lands on the page that was asked for.
+    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('heading', { name: 'Campaigns', level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/campaigns');
+    await ctx.close();
+  });
+
   it('manages users; a disabled user is logged out and cannot log in', { timeout: 240_000 }, async () => {
     const { page, errors } = await loginAs(h, admin);
     const nav = page.getByRole('navigation', { name: 'Main' });
