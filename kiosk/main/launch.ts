@@ -23,10 +23,14 @@ export function electronBinary(): string | null {
 }
 
 /** Bundles the Electron main and preload (scripts/build-electron.mjs) and returns the main bundle. */
+let bundled: string | null = null;
+
 export function buildElectronBundle(): string {
+  if (bundled) return bundled; // once per process: npm start launches one Electron per demo screen
   const r = spawnSync(process.execPath, [`${REPO}scripts/build-electron.mjs`], { stdio: 'inherit' });
   if (r.status !== 0) throw new Error('building the Electron bundle failed');
-  return `${REPO}dist/electron/main.mjs`;
+  bundled = `${REPO}dist/electron/main.mjs`;
+  return bundled;
 }
 
 /** Starts the Electron app for one screen with the given environment (its settings, see settings.ts). */
