@@ -151,7 +151,7 @@ describe('night theme on the other profiles', () => {
 });
 
 describe('campaign media and commands', () => {
-  it('plays an image slide from the agent’s verified asset URL, with its alt text; shows the identify banner', async () => {
+  it('plays an image slide from the agent’s verified asset URL, with its alt text; shows the identify banner; reloads on command', async () => {
     const { PNG } = await import('pngjs');
     const { createHash } = await import('node:crypto');
     const png = new PNG({ width: 320, height: 180 });
@@ -188,6 +188,11 @@ describe('campaign media and commands', () => {
     await expect.poll(() => img.evaluate((e) => (e as HTMLImageElement).naturalWidth)).toBe(320);
     expect(await page.locator('[data-banner="identify"]').textContent()).toContain('demo-street-kiosk');
     await shot(page, 'street-kiosk', 'attract-image', 'en');
+    // The reload command: a new reloadSeq makes the UI reload itself once.
+    const reloaded = page.waitForEvent('framenavigated');
+    media.setState({ ...s, reloadSeq: s.reloadSeq + 1 });
+    await reloaded;
+    await page.waitForSelector('[data-view="attract"]');
     await page.context().close();
     await media.close();
     rmSync(dir, { recursive: true, force: true });
