@@ -74,7 +74,7 @@ export function parseArgs(argv: string[]): CliArgs {
         const list = value()
           .split(',')
           .map((t) => t.trim());
-        const known = ['mosquitto', 'embedded', 'external'];
+        const known = ['mosquitto', 'mosquitto-live', 'embedded', 'external'];
         const bad = list.find((t) => !known.includes(t));
         if (bad) throw new UsageError(`unknown target "${bad}"; one or more of: ${known.join(', ')}`);
         out.targets = list;

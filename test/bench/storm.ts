@@ -88,6 +88,11 @@ async function storm(
   // Everyone at once: no concurrency limit, a few retries with backoff for refused or dropped SYNs.
   const c = await fleet.reconnect(undefined, { concurrency: n, retries: 5 });
   const allConnectedMs = now() - t0;
+  if (c.failed.length) {
+    const reasons = new Map<string, number>();
+    for (const f of c.failed) reasons.set(f.error, (reasons.get(f.error) ?? 0) + 1);
+    opts.log(`  ${target.kind}: connect failures: ${JSON.stringify(Object.fromEntries(reasons))}`);
+  }
   const reply = await fleet.waitFor({ ...want, since: t0 }, { timeoutMs: 60_000 + n * 5 });
   const lat = reply.at.flatMap((a) => (a.at === null ? [] : [a.at - t0]));
   const s = summarize(lat);

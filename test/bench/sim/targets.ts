@@ -10,6 +10,7 @@ import {
   encodePayload,
   topics,
 } from '../../../protocol/index.ts';
+import { LiteClient } from './lite-client.ts';
 import { type MosquittoHandle, mosquittoPub, startMosquitto } from './mosquitto.ts';
 import { RestClient } from './rest.ts';
 import type { ScreenIdentity } from './screen.ts';
@@ -22,7 +23,12 @@ export function serverAvailable(): boolean {
   return existsSync(SERVER_SOURCE);
 }
 
-export type TargetKind = 'mosquitto' | 'embedded' | 'external';
+/**
+ * mosquitto: bare Mosquitto, campaign published by spawning mosquitto_pub (the issue's baseline);
+ * mosquitto-live: the same broker with an already-connected publisher, i.e. pure fan-out;
+ * embedded / external: the control server with its own broker, or with Mosquitto.
+ */
+export type TargetKind = 'mosquitto' | 'mosquitto-live' | 'embedded' | 'external';
 
 export interface PushOutcome {
   campaignId: string;
@@ -92,11 +98,20 @@ export function benchCampaign(n: number): CampaignInput {
   };
 }
 
-export async function startBaseline(count: number): Promise<Target> {
+export async function startBaseline(count: number, publisher: 'cli' | 'live' = 'cli'): Promise<Target> {
   const m = await startMosquitto();
   const dir = m.dir;
+  const live =
+    publisher === 'live'
+      ? await LiteClient.connect({
+          host: '127.0.0.1',
+          port: m.port,
+          clientId: 'bench-publisher',
+          keepaliveS: 60,
+        })
+      : null;
   return {
-    kind: 'mosquitto',
+    kind: live ? 'mosquitto-live' : 'mosquitto',
     host: '127.0.0.1',
     port: m.port,
     screens: Array.from({ length: count }, (_, i) => ({ id: benchScreenId(i) })),
@@ -105,7 +120,7 @@ export async function startBaseline(count: number): Promise<Target> {
     brokerPid: m.pid,
     rest: null,
     async push(input, n) {
-      // The same message the server would put on the wire, published by the reference CLI client.
+      // The same message the server would put on the wire.
       const campaignId = `bench-${n}-${randomBytes(3).toString('hex')}`;
       const payload = encodePayload(CampaignSchema, {
         ...input,
@@ -116,10 +131,15 @@ export async function startBaseline(count: number): Promise<Target> {
       const file = path.join(dir, `campaign-${n}.json`);
       await writeFile(file, payload);
       const t0 = now();
-      await mosquittoPub({ port: m.port, topic: topics.campaign(campaignId), file, qos: 1, retain: true });
+      if (live) await live.publish(topics.campaign(campaignId), payload, { qos: 1, retain: true });
+      else
+        await mosquittoPub({ port: m.port, topic: topics.campaign(campaignId), file, qos: 1, retain: true });
       return { campaignId, version: 1, t0 };
     },
-    stop: () => m.stop(),
+    async stop() {
+      await live?.end();
+      await m.stop();
+    },
   };
 }
 
