@@ -54,6 +54,10 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     } else if (err instanceof ConflictError) {
       status = 409;
       body = { error: err.message };
+    } else if (isDiskFull(err)) {
+      // The store rolled the change back; say so plainly (507 Insufficient Storage).
+      status = 507;
+      body = { error: 'the server is out of disk space: nothing was saved; free space on its data volume' };
     } else if (isClientHttpError(err)) {
       // body-parser (413, bad JSON), send (416 range), and other http-errors of the 4xx class.
       status = err.status;
@@ -66,7 +70,11 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
               : err.message,
       };
     }
-    if (status >= 500) log.error({ err, method: req.method, path: req.path }, 'request failed');
+    if (status >= 500)
+      log.error(
+        { err, method: req.method, path: req.path },
+        body.error === 'internal error' ? 'request failed' : body.error,
+      );
     res.locals.auditDetail = body.error;
     if (res.headersSent) {
       res.end();
@@ -86,4 +94,17 @@ function isClientHttpError(e: unknown): e is ClientHttpError {
   if (typeof e !== 'object' || e === null) return false;
   const status = (e as ClientHttpError).status;
   return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+/** ENOSPC (no space) or EDQUOT (quota), on the error or its cause. */
+function isDiskFull(err: unknown): boolean {
+  for (
+    let e = err, depth = 0;
+    e && typeof e === 'object' && depth < 5;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
+    const code = (e as { code?: unknown }).code;
+    if (code === 'ENOSPC' || code === 'EDQUOT') return true;
+  }
+  return false;
 }

@@ -259,13 +259,18 @@ export class AgentCore {
         continue;
       this.data.playable.set(id, c);
       this.dataVersion++;
-      void this.cache.put(`${PLAYABLE_PREFIX}${id}`, JSON.stringify(c));
+      // A failed write (a full disk) must not become an unhandled rejection: the cache retries it.
+      void this.cache
+        .put(`${PLAYABLE_PREFIX}${id}`, JSON.stringify(c))
+        .catch((e: Error) => this.opts.log.error({ campaignId: id, err: e.message }, 'cache write failed'));
     }
     for (const id of [...this.data.playable.keys()]) {
       if (this.data.campaigns.has(id)) continue;
       this.data.playable.delete(id);
       this.dataVersion++;
-      void this.cache.remove(`${PLAYABLE_PREFIX}${id}`);
+      void this.cache
+        .remove(`${PLAYABLE_PREFIX}${id}`)
+        .catch((e: Error) => this.opts.log.error({ campaignId: id, err: e.message }, 'cache remove failed'));
     }
   }
 

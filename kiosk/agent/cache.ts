@@ -36,6 +36,9 @@ export class MessageCache {
   corruptions = 0;
   private readonly queue = new KeyedQueue();
   private readonly keys = new Set<string>();
+  /** Entries whose write failed, by key (the newest payload), and a write counter per key. */
+  private readonly unsaved = new Map<string, string>();
+  private readonly gens = new Map<string, number>();
 
   constructor(
     readonly dir: string,
@@ -128,7 +131,33 @@ export class MessageCache {
       payload: text,
     });
     this.keys.add(key);
-    return this.queue.run(key, () => writeFileAtomic(file, body));
+    this.unsaved.delete(key);
+    const gen = (this.gens.get(key) ?? 0) + 1;
+    this.gens.set(key, gen);
+    return this.queue
+      .run(key, () => writeFileAtomic(file, body))
+      .then(
+        () => this.retryUnsaved(),
+        (e: unknown) => {
+          this.keepUnsaved(key, gen, body);
+          throw e;
+        },
+      );
+  }
+
+  /** A write that failed (a full disk) is kept in memory and tried again after the next one that works. */
+  private keepUnsaved(key: string, gen: number, body: string): void {
+    if (this.gens.get(key) === gen && this.keys.has(key)) this.unsaved.set(key, body);
+  }
+
+  private retryUnsaved(): void {
+    for (const [key, body] of this.unsaved) {
+      this.unsaved.delete(key);
+      const gen = this.gens.get(key) ?? 0;
+      void this.queue
+        .run(key, () => writeFileAtomic(this.fileOf(key), body))
+        .catch(() => this.keepUnsaved(key, gen, body));
+    }
   }
 
   /** Whether an entry for this key is on disk (or being written). */
@@ -139,12 +168,15 @@ export class MessageCache {
   remove(key: string): Promise<void> {
     const file = this.fileOf(key);
     this.keys.delete(key);
+    this.unsaved.delete(key);
+    this.gens.set(key, (this.gens.get(key) ?? 0) + 1);
     return this.queue.run(key, () => rm(file, { force: true }));
   }
 
   /** Removes every entry (the clear-cache command); set-aside corrupt files go too. */
   async clear(): Promise<void> {
     this.keys.clear();
+    this.unsaved.clear();
     await this.queue.idle();
     const names = await readdir(this.dir).catch(() => [] as string[]);
     await Promise.all(names.map((n) => rm(join(this.dir, n), { force: true })));

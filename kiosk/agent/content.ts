@@ -74,6 +74,7 @@ export class ContentStore {
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
   private running = false;
+  private lastEmit = 0;
   private indexDirty = false;
   private indexTimer: NodeJS.Timeout | null = null;
   /** Assets whose bytes did not match their sha256, since start. */
@@ -115,7 +116,12 @@ export class ContentStore {
       index[name] = row ?? { size: s.size, mime: 'application/octet-stream', lastUsed: s.mtimeMs };
     }
     this.index = index;
-    await this.saveIndex();
+    // A full disk must not stop the screen from starting: the index is rebuilt from the blobs
+    // at every start, so a failed save only defers it to the next change.
+    await this.saveIndex().catch((e: Error) => {
+      this.indexDirty = true;
+      this.opts.log.warn({ err: e.message }, 'content index not saved; retried on the next change');
+    });
   }
 
   onChange(listener: () => void): () => void {
@@ -124,7 +130,13 @@ export class ContentStore {
   }
 
   private emit(): void {
+    this.lastEmit = Date.now();
     for (const l of this.listeners) l();
+  }
+
+  /** Progress while bytes stream in: at most every 200 ms, so a big video does not flood the UI. */
+  private emitProgress(): void {
+    if (Date.now() - this.lastEmit >= 200) this.emit();
   }
 
   has(sha: string): boolean {
@@ -316,6 +328,7 @@ export class ContentStore {
     }
     const active = this.active;
     if (active) active.done = offset;
+    if (offset > 0) this.emit();
 
     const { url, sameOrigin } = this.assetUrl(asset);
     const headers: Record<string, string> = {};
@@ -358,7 +371,7 @@ export class ContentStore {
           h.update(chunk);
           pos += chunk.byteLength;
           if (active) active.done = pos;
-          this.emit();
+          this.emitProgress();
         }
       }
       await fh.sync();

@@ -55,7 +55,9 @@ export class PlaysRecorder {
   async init(): Promise<void> {
     await mkdir(this.opts.dir, { recursive: true });
     for (const n of await readdir(this.opts.dir)) if (n.endsWith('.tmp')) await rm(join(this.opts.dir, n));
-    this.timer = setInterval(() => void this.rotate(), this.opts.batchIntervalMs ?? 60_000);
+    this.timer = setInterval(() => {
+      this.rotate().catch((e: Error) => this.opts.log.error({ err: e.message }, 'plays rotation failed'));
+    }, this.opts.batchIntervalMs ?? 60_000);
     this.timer.unref?.();
   }
 
@@ -102,10 +104,31 @@ export class PlaysRecorder {
       const payload = encodePayload(PlaysSchema, batch);
       // Names sort by time, so the outbox drains oldest first.
       const name = `${String(this.now()).padStart(15, '0')}-${String(this.seq++).padStart(9, '0')}-${batch.batchId}.json`;
-      await writeFileAtomic(join(this.opts.dir, name), payload);
+      try {
+        await writeFileAtomic(join(this.opts.dir, name), payload);
+      } catch (e) {
+        // A full disk: keep the counts in memory, in the open batch, and try again at the next rotation.
+        this.opts.log.error({ err: (e as Error).message }, 'plays batch not saved; kept in memory');
+        this.mergeBack(c);
+        return;
+      }
       await this.trim();
     }
     await this.flush();
+  }
+
+  private mergeBack(c: Open): void {
+    const cur = this.current;
+    cur.from = Math.min(cur.from, c.from);
+    for (const [key, row] of c.plays) {
+      const r = cur.plays.get(key);
+      if (r) {
+        r.count += row.count;
+        r.seconds = Math.round((r.seconds + row.seconds) * 10) / 10;
+      } else cur.plays.set(key, row);
+    }
+    for (const [view, n] of c.views) cur.views.set(view, (cur.views.get(view) ?? 0) + n);
+    cur.touches += c.touches;
   }
 
   private async outbox(): Promise<string[]> {
