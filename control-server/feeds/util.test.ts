@@ -1,6 +1,15 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { contentHash, iso, localDateTime, parseXml, rootNamespace, safeId, textOf } from './util.ts';
+import {
+  contentHash,
+  iso,
+  localDateTime,
+  parseXml,
+  rootNamespace,
+  safeId,
+  textOf,
+  wallTime,
+} from './util.ts';
 
 describe('iso()', () => {
   it('formats in Copenhagen time with the right offset on both sides of each DST change', () => {
@@ -29,9 +38,10 @@ describe('helpers', () => {
   it('localDateTime reads local wall-clock time, including the skipped and repeated DST hours', () => {
     expect(iso(localDateTime('2025-05-23 11:10:00')!)).toBe('2025-05-23T11:10:00+02:00');
     expect(iso(localDateTime('2016/10/29 17:30:04')!)).toBe('2016-10-29T17:30:04+02:00');
-    // 02:30 does not exist on 2025-03-30 (moved forward); on 2024-10-27 it exists twice (the later is taken).
+    // RFC 5545: 02:30 does not exist on 2025-03-30 (read with the offset before the gap); on 2024-10-27
+    // it exists twice (the first occurrence).
     expect(iso(localDateTime('2025-03-30 02:30:00')!)).toBe('2025-03-30T03:30:00+02:00');
-    expect(iso(localDateTime('2024-10-27 02:30:00')!)).toBe('2024-10-27T02:30:00+01:00');
+    expect(iso(localDateTime('2024-10-27 02:30:00')!)).toBe('2024-10-27T02:30:00+02:00');
     expect(localDateTime('23.05.25 11:10')).toBeNull();
     expect(localDateTime('2025-13-40 11:10')).toBeNull();
   });
@@ -72,5 +82,52 @@ describe('helpers', () => {
     const bomb = `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]><lolz>&lol2;</lolz>`;
     expect(() => parseXml(bomb, 'x')).toThrow(/x: XML with a DOCTYPE is not accepted/);
     expect(parseXml('<a x="1"><b>t &amp; u</b></a>', 'x')).toEqual({ a: [{ '@_x': '1', b: ['t & u'] }] });
+  });
+});
+
+describe('wallTime()', () => {
+  it('follows RFC 5545 every 15 minutes across DST changes in several zones', () => {
+    const fields = (dt: DateTime) => [dt.year, dt.month, dt.day, dt.hour, dt.minute];
+    for (const zone of [
+      'Europe/Copenhagen',
+      'America/New_York',
+      'Australia/Lord_Howe',
+      'Asia/Kathmandu',
+      'UTC',
+    ]) {
+      for (const [y, m, d] of [
+        [2025, 3, 30],
+        [2024, 10, 27],
+        [2025, 3, 9],
+        [2025, 11, 2],
+        [2025, 4, 6],
+        [2025, 10, 5],
+      ] as const) {
+        for (let q = 0; q < 4 * 24; q++) {
+          const w = { year: y, month: m, day: d, hour: Math.floor(q / 4), minute: (q % 4) * 15 };
+          const label = `${zone} ${JSON.stringify(w)}`;
+          const ms = wallTime(w, zone)!.toMillis();
+          const local = DateTime.fromMillis(ms, { zone });
+          if (fields(local).join() === [y, m, d, w.hour, w.minute].join()) {
+            // The first occurrence: no earlier instant (30 or 60 minutes before) shows the same wall time.
+            for (const back of [1_800_000, 3_600_000]) {
+              expect(fields(DateTime.fromMillis(ms - back, { zone })).join(), label).not.toBe(
+                fields(local).join(),
+              );
+            }
+          } else {
+            // A time in the gap, read with the offset from before the gap.
+            const before = DateTime.fromMillis(ms - 3 * 3_600_000, { zone }).offset;
+            expect(ms, label).toBe(Date.UTC(y, m - 1, d, w.hour, w.minute) - before * 60_000);
+          }
+        }
+      }
+    }
+  });
+
+  it('refuses impossible dates and unknown zones', () => {
+    expect(wallTime({ year: 2025, month: 4, day: 31 }, 'Europe/Copenhagen')).toBeNull();
+    expect(wallTime({ year: 2025, month: 13, day: 1 }, 'Europe/Copenhagen')).toBeNull();
+    expect(wallTime({ year: 2025, month: 1, day: 1 }, 'Mars/Olympus_Mons')).toBeNull();
   });
 });

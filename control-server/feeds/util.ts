@@ -268,9 +268,78 @@ const LOCAL_RE = /^(\d{4})[-/](\d{2})[-/](\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?
 export function localDateTime(s: string, zone = CITY_ZONE): DateTime | null {
   const m = LOCAL_RE.exec(s.trim());
   if (!m) return null;
-  const dt = DateTime.fromObject(
+  return wallTime(
     { year: +m[1]!, month: +m[2]!, day: +m[3]!, hour: +m[4]!, minute: +m[5]!, second: m[6] ? +m[6] : 0 },
-    { zone },
+    zone,
   );
-  return dt.isValid ? dt : null;
+}
+
+export interface WallClock {
+  year: number;
+  month: number;
+  day: number;
+  hour?: number;
+  minute?: number;
+  second?: number;
+}
+
+const zones = new Map<string, IANAZone>();
+const zoneValid = new Map<string, boolean>();
+
+/** Whether luxon knows an IANA zone; cached, as each check builds an Intl formatter. */
+export function isIanaZone(zone: string): boolean {
+  let v = zoneValid.get(zone);
+  if (v === undefined) {
+    v = IANAZone.isValidZone(zone);
+    if (zoneValid.size > 1000) zoneValid.clear();
+    zoneValid.set(zone, v);
+  }
+  return v;
+}
+/** (zone, quarter hour) -> UTC offset in minutes; zones change offset on quarter hours at the finest. */
+const zoneOffsets = new Map<string, number>();
+
+function zoneOffset(zone: string, ms: number): number {
+  const key = `${zone}|${Math.floor(ms / 900_000)}`;
+  let off = zoneOffsets.get(key);
+  if (off === undefined) {
+    let z = zones.get(zone);
+    if (!z) {
+      z = IANAZone.create(zone);
+      zones.set(zone, z);
+    }
+    off = z.offset(ms);
+    if (zoneOffsets.size > 100_000) zoneOffsets.clear();
+    zoneOffsets.set(key, off);
+  }
+  return off;
+}
+
+/**
+ * A wall-clock time in an IANA zone as an instant, by RFC 5545 section 3.3.5: a time that occurs twice
+ * (autumn) is the first occurrence; a time that does not occur (spring) is read with the offset from
+ * before the gap. Offsets are cached: luxon's fromObject asks Intl every time (slow for large calendars
+ * and boards) and resolves the ambiguous hour by the current date. Null for an invalid date or zone.
+ */
+export function wallTime(w: WallClock, zone: string): DateTime | null {
+  const { year, month, day, hour = 0, minute = 0, second = 0 } = w;
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || minute > 59 || second > 60) return null;
+  const wall = Date.UTC(year, month - 1, day, hour, minute, second);
+  const d = new Date(wall);
+  if (d.getUTCDate() !== day && hour < 24) return null; // 31 April and the like
+  if (!isIanaZone(zone)) return null;
+  const guess = wall - zoneOffset(zone, wall) * 60_000;
+  const offsets = new Set([
+    zoneOffset(zone, guess - 3 * 3_600_000),
+    zoneOffset(zone, guess),
+    zoneOffset(zone, guess + 3 * 3_600_000),
+  ]);
+  let best: number | null = null;
+  for (const o of offsets) {
+    const ts = wall - o * 60_000;
+    if (zoneOffset(zone, ts) === o && (best === null || ts < best)) best = ts;
+  }
+  // In a gap no offset fits; the one before the gap is the smaller (clocks moved forward).
+  if (best === null) best = wall - Math.min(...offsets) * 60_000;
+  return DateTime.fromMillis(best, { zone: 'UTC' });
 }

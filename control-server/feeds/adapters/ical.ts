@@ -1,8 +1,18 @@
 import ICAL from 'ical.js';
-import { DateTime, FixedOffsetZone, IANAZone } from 'luxon';
+import { DateTime, FixedOffsetZone } from 'luxon';
 import type { CityEvent, EventsSnapshot, LocalizedText } from '../../../protocol/index.ts';
 import { type AdapterContext, type FeedAdapter, FeedParseError } from '../types.ts';
-import { CITY_ZONE, MB, getOrInit, iso, observedFallback, textOf } from '../util.ts';
+import {
+  CITY_ZONE,
+  MB,
+  type WallClock,
+  getOrInit,
+  isIanaZone,
+  iso,
+  observedFallback,
+  textOf,
+  wallTime,
+} from '../util.ts';
 import { validated } from '../validate.ts';
 import { eventsSnapshot, httpUrl, windowOf } from './events-common.ts';
 
@@ -46,14 +56,14 @@ function ianaOf(tzid: string): string | null {
 
 function resolveIana(tzid: string): string | null {
   const t = tzid.trim().replace(/^"|"$/g, '');
-  if (IANAZone.isValidZone(t)) return t;
+  if (isIanaZone(t)) return t;
   const win = WINDOWS_ZONES[t];
   if (win) return win;
   // "/mozilla.org/20050126_1/Europe/Berlin", "/freeassociation.sourceforge.net/Tzfile/Europe/Paris"
   const parts = t.split('/').filter(Boolean);
   for (let n = Math.min(3, parts.length); n >= 2; n--) {
     const cand = parts.slice(-n).join('/');
-    if (IANAZone.isValidZone(cand)) return cand;
+    if (isIanaZone(cand)) return cand;
   }
   return null;
 }
@@ -68,11 +78,16 @@ function toDateTime(t: ITime, tzid: string | null, z: Zones): DateTime {
     minute: t.minute,
     second: t.second,
   };
-  if (t.isDate) return DateTime.fromObject({ year: t.year, month: t.month, day: t.day }, { zone: CITY_ZONE });
-  if (t.zone?.tzid === 'UTC' || t.zone?.tzid === 'Z') return DateTime.fromObject(parts, { zone: 'UTC' });
+  const wall = (zone: string, p: WallClock = parts): DateTime => {
+    const dt = wallTime(p, zone);
+    if (!dt) throw new Error(`invalid time ${t.toString()}`);
+    return dt;
+  };
+  if (t.isDate) return wall(CITY_ZONE, { year: t.year, month: t.month, day: t.day });
+  if (t.zone?.tzid === 'UTC' || t.zone?.tzid === 'Z') return wall('UTC');
   if (tzid) {
     const iana = ianaOf(tzid);
-    if (iana) return DateTime.fromObject(parts, { zone: iana });
+    if (iana) return wall(iana);
     const vtz = z.vtimezones.get(tzid);
     if (vtz) {
       const offsetS = vtz.utcOffset(t);
@@ -83,7 +98,7 @@ function toDateTime(t: ITime, tzid: string | null, z: Zones): DateTime {
       z.warnings.push(`unknown TZID "${tzid}" without VTIMEZONE; read as ${CITY_ZONE} local time`);
     }
   }
-  return DateTime.fromObject(parts, { zone: CITY_ZONE });
+  return wall(CITY_ZONE);
 }
 
 function tzidOf(comp: Comp, name: string): string | null {
