@@ -149,6 +149,9 @@ export class AgentCore {
         ? this.acceptPlayable(e.payload)
         : this.accept(e.key, e.payload, false);
       if (r === 'invalid') await this.cache.setAside(e.key, 'no longer valid');
+      // E.g. a feed the config no longer names: nothing will ever read it again.
+      // (Only with a config: without one, every feed looks unwanted.)
+      else if (r === 'ignored' && this.data.config) await this.cache.remove(e.key).catch(() => undefined);
     }
     this.content.onChange(() => this.queueUpdate());
     this.updateNow();
