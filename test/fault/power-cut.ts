@@ -36,6 +36,7 @@ function spawnAgent(opts: Record<string, unknown>): {
   child: ChildProcess;
   ready: Promise<void>;
   exited: Promise<unknown>;
+  output: () => string;
 } {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/fault/support/agent-runner.ts'], {
     cwd: ROOT,
