@@ -21,6 +21,12 @@ interface Step {
 }
 
 const CPU_LIMIT = 80;
+/** A step whose event-loop delay p99 exceeds this did not keep up, whatever its CPU share says. */
+const LOOP_LIMIT_MS = 500;
+
+/** Over the limit: too much CPU, or (on a busy machine, where CPU% is what the process got, not what it needed) a stalled event loop. */
+const over = (x: Step, limit: number) =>
+  x.cpuPercent > limit || (x.loopP99Ms !== null && x.loopP99Ms > LOOP_LIMIT_MS);
 
 async function stepRates(
   t: Target,
@@ -50,7 +56,7 @@ async function stepRates(
       `  ${step.target} ${rate}/s: sent ${step.achieved}/s, CPU ${step.cpuPercent}%, loop p99 ${step.loopP99Ms ?? '—'} ms`,
     );
     // Stop once past the limit, or when the simulator itself cannot keep up.
-    if (step.cpuPercent > 100 || step.achieved < rate * 0.85) break;
+    if (over(step, 100) || step.achieved < rate * 0.85) break;
   }
   return steps;
 }
@@ -58,11 +64,13 @@ async function stepRates(
 /** The rate at CPU_LIMIT, by linear interpolation between the measured steps around it. */
 export function rateAtCpu(steps: Step[], limit = CPU_LIMIT): number | null {
   const s = [...steps].sort((a, b) => a.achieved - b.achieved);
-  const below = s.filter((x) => x.cpuPercent <= limit);
-  const above = s.find((x) => x.cpuPercent > limit);
+  const firstOver = s.findIndex((x) => over(x, limit));
+  const below = firstOver === -1 ? s : s.slice(0, firstOver);
+  const above = firstOver === -1 ? undefined : s[firstOver];
   const lo = below[below.length - 1];
   if (!lo) return null;
   if (!above) return lo.achieved; // never reached the limit: at least this much
+  if (above.cpuPercent <= limit) return lo.achieved; // stalled loop: the last step that kept up
   const f = (limit - lo.cpuPercent) / (above.cpuPercent - lo.cpuPercent);
   return Math.round(lo.achieved + f * (above.achieved - lo.achieved));
 }
@@ -145,12 +153,12 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
   return {
     name: 'telemetry',
     title: 'Telemetry: health messages per second below 80% CPU',
-    guide: `${n} screens send health reports (QoS 0, the real payload) at stepped total rates for ${durationMs / 1000} s each. "CPU %" is the control-server process's user+system time over wall time (100% = one full core; the server is one Node process). "sustained" is the rate at ${CPU_LIMIT}% CPU, interpolated between the steps around it. Baseline: bare Mosquitto's own CPU at the same rates while one subscriber receives and validates every report, i.e. the broker part alone.`,
+    guide: `${n} screens send health reports (QoS 0, the real payload) at stepped total rates for ${durationMs / 1000} s each. "CPU %" is the control-server process's user+system time over wall time (100% = one full core; the server is one Node process). "sustained" is the rate at ${CPU_LIMIT}% CPU, interpolated between the steps around it; a step whose event-loop delay p99 exceeds ${LOOP_LIMIT_MS} ms did not keep up and counts as over the limit (on a busy machine the CPU share is what the process got, not what it needed). Baseline: bare Mosquitto's own CPU at the same rates while one subscriber receives and validates every report, i.e. the broker part alone.`,
     summary: {
       screens: n,
       sustainedMsgPerS: sustained,
       /** True when no step reached the CPU limit: the figure is then a lower bound. */
-      sustainedIsLowerBound: !server.some((x) => x.cpuPercent > CPU_LIMIT),
+      sustainedIsLowerBound: !server.some((x) => over(x, CPU_LIMIT)),
       baselineSustainedMsgPerS: baseSustained,
       screensAt30sInterval: fleetAt30s,
       invalidHealth: invalid,

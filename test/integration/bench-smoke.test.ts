@@ -37,7 +37,7 @@ describe('bench smoke: push --quick --screens 50 --json', () => {
         '--out',
         out,
       ],
-      { timeout: 110_000, maxBuffer: 10 * 1024 * 1024 },
+      { timeout: 170_000, maxBuffer: 10 * 1024 * 1024 },
     );
     const lines = stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
@@ -65,5 +65,5 @@ describe('bench smoke: push --quick --screens 50 --json', () => {
     expect(md).toContain('| screens | target |');
     const saved = JSON.parse(await readFile(path.join(out, 'push.json'), 'utf8')) as { summary: unknown };
     expect(saved.summary).toEqual(r);
-  }, 120_000);
+  }, 180_000);
 });
