@@ -209,8 +209,20 @@ export async function loginAs(
   const page = await ctx.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${h.url}/`);
-  await page.getByLabel(opts.lang === 'da' ? 'Brugernavn' : 'Username').fill(who.username);
+  const userField = page.getByLabel(opts.lang === 'da' ? 'Brugernavn' : 'Username');
+  // dist/ is shared by every test run on this machine: a parallel rebuild can briefly take the bundle
+  // away (503 "not built"); one reload after it is back is enough.
+  for (let attempt = 0; ; attempt++) {
+    await page.goto(`${h.url}/`);
+    try {
+      await userField.waitFor({ timeout: 15_000 });
+      break;
+    } catch (e) {
+      if (attempt >= 2) throw e;
+      await new Promise((r) => setTimeout(r, 3000));
+    }
+  }
+  await userField.fill(who.username);
   await page.getByLabel(opts.lang === 'da' ? 'Adgangskode' : 'Password').fill(who.password);
   await page.getByRole('button', { name: opts.lang === 'da' ? 'Log ind' : 'Sign in', exact: true }).click();
   await page.waitForSelector('nav[aria-label]');

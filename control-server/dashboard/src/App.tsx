@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Session, loadSession, saveSession, setUnauthorizedHandler } from './api.ts';
 import { LANGUAGES, setLanguage, type UiLanguage } from './i18n.ts';
@@ -8,16 +8,24 @@ import { match, navigate, usePath } from './router.ts';
 import { Link } from './components/Link.tsx';
 import { SessionContext } from './session.ts';
 import { LoginPage } from './pages/LoginPage.tsx';
+import { Loading } from './components/Notice.tsx';
 import { CampaignsPage } from './pages/CampaignsPage.tsx';
-import { CampaignEditPage } from './pages/CampaignEditPage.tsx';
-import { WhatsPlayingPage } from './pages/WhatsPlayingPage.tsx';
-import { FleetPage } from './pages/FleetPage.tsx';
-import { ScreenPage } from './pages/ScreenPage.tsx';
 import { AlertsPage } from './pages/AlertsPage.tsx';
 import { FeedsPage } from './pages/FeedsPage.tsx';
 import { PlaysPage } from './pages/PlaysPage.tsx';
 import { AuditPage } from './pages/AuditPage.tsx';
 import { UsersPage } from './pages/UsersPage.tsx';
+
+// The pages with a map, charts or the schedule library load on first use: the login page and the
+// lists stay small.
+const CampaignEditPage = lazy(() =>
+  import('./pages/CampaignEditPage.tsx').then((m) => ({ default: m.CampaignEditPage })),
+);
+const WhatsPlayingPage = lazy(() =>
+  import('./pages/WhatsPlayingPage.tsx').then((m) => ({ default: m.WhatsPlayingPage })),
+);
+const FleetPage = lazy(() => import('./pages/FleetPage.tsx').then((m) => ({ default: m.FleetPage })));
+const ScreenPage = lazy(() => import('./pages/ScreenPage.tsx').then((m) => ({ default: m.ScreenPage })));
 
 export function App() {
   const [session, setSession] = useState<Session | null>(() => loadSession());
@@ -110,7 +118,9 @@ function Shell({ session, path, logout }: { session: Session; path: string; logo
         </ul>
       </nav>
       <main id="main" tabIndex={-1}>
-        {canSee(session.role, bare) ? <Route path={bare} /> : <Forbidden />}
+        <Suspense fallback={<Loading />}>
+          {canSee(session.role, bare) ? <Route path={bare} /> : <Forbidden />}
+        </Suspense>
       </main>
     </div>
   );
