@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -77,6 +78,34 @@ main{max-width:40em;padding:2em}code{background:#0006;padding:.1em .4em;border-r
 <body><main data-view="not-built"><h1>UI not built</h1><p>The screen's agent is running, but the renderer has not been
 built yet. Run <code>npm run build</code> in the project root, then reload.</p></main></body></html>`;
 
+/** The one inline style of the "not built" page, allowed by its hash (no 'unsafe-inline'). */
+const NOT_BUILT_STYLE_HASH = `'sha256-${createHash('sha256')
+  .update(/<style>([\s\S]*?)<\/style>/.exec(NOT_BUILT)?.[1] ?? '')
+  .digest('base64')}'`;
+
+/**
+ * Content-Security-Policy of everything the UI server sends: scripts, styles, fonts and media
+ * only from this origin, the bridge WebSocket only to this server, no inline script, no eval,
+ * no plugins, no frames, no forms, no <base>. Campaign text that slips markup in stays inert.
+ */
+export function contentSecurityPolicy(port: number): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    `style-src 'self' ${NOT_BUILT_STYLE_HASH}`,
+    "img-src 'self' data: blob:",
+    "media-src 'self' blob:",
+    "font-src 'self'",
+    `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
+    "manifest-src 'self'",
+    "worker-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
 function send(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void {
   res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
 }
@@ -136,6 +165,9 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
   const rendererRoot = normalize(opts.rendererDir);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    res.setHeader('content-security-policy', contentSecurityPolicy(port));
+    res.setHeader('x-frame-options', 'DENY');
+    res.setHeader('referrer-policy', 'no-referrer');
     if (!allowedHosts().has(req.headers.host ?? '')) return send(res, 403, 'forbidden host');
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed');
     let path: string;
