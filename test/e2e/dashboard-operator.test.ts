@@ -84,7 +84,7 @@ describe('dashboard: operator', () => {
       .getByText(/Uploaded: .* image\/png/)
       .waitFor({ timeout: 20_000 })
       .catch(async (e: unknown) => {
-        throw new Error(`upload did not finish: ${await slide2.innerText()}; ${String(e)}`);
+        throw new Error(`upload did not finish: ${await slide2.textContent()}; ${String(e)}`);
       });
 
     // Aim at the harbour group: the two screens with agents, not the parking post.

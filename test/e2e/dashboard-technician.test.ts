@@ -115,11 +115,27 @@ describe('dashboard: technician', () => {
       observedAt: new Date(now - ago).toISOString(),
       fetchedAt: new Date(now).toISOString(),
     });
-    const fresh = FeedSnapshotSchema.parse({ ...samples['feed-transport'], stopId: 'test-stop', ...at(20_000) });
-    const stale = FeedSnapshotSchema.parse({ ...samples['feed-water'], siteId: 'test-site', ...at(2 * 3600_000) });
+    const fresh = FeedSnapshotSchema.parse({
+      ...samples['feed-transport'],
+      stopId: 'test-stop',
+      ...at(20_000),
+    });
+    const stale = FeedSnapshotSchema.parse({
+      ...samples['feed-water'],
+      siteId: 'test-site',
+      ...at(2 * 3600_000),
+    });
     const retained = { retain: true, qos: 1 } as const;
-    await h.server.bus.publish(topics.feed('transport', 'test-stop'), encodePayload(FeedSnapshotSchema, fresh), retained);
-    await h.server.bus.publish(topics.feed('water', 'test-site'), encodePayload(FeedSnapshotSchema, stale), retained);
+    await h.server.bus.publish(
+      topics.feed('transport', 'test-stop'),
+      encodePayload(FeedSnapshotSchema, fresh),
+      retained,
+    );
+    await h.server.bus.publish(
+      topics.feed('water', 'test-site'),
+      encodePayload(FeedSnapshotSchema, stale),
+      retained,
+    );
     const { page } = await loginAs(h, USERS.technician);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Feeds' }).click();
     const table = page.getByRole('table').first();
@@ -129,7 +145,9 @@ describe('dashboard: technician', () => {
     expect(await feedRow('test-site').textContent()).toContain('Stale');
     // The poller's own account of its (demo) sources.
     const sources = page.getByTestId('feed-sources');
-    await expect.poll(() => sources.getByRole('row').filter({ hasText: 'demo-transport' }).textContent()).toContain('OK');
+    await expect
+      .poll(() => sources.getByRole('row').filter({ hasText: 'demo-transport' }).textContent())
+      .toContain('OK');
     expect(await axe(page)).toEqual([]);
     await shot(page, 'feeds');
   });
