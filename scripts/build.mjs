@@ -10,6 +10,7 @@ const ifStale = process.argv.includes('--if-stale');
 /** [vite config, source folders, output folder] */
 const bundles = [
   ['kiosk/renderer/vite.config.ts', ['kiosk/renderer', 'protocol', 'content'], 'dist/renderer'],
+  ['kiosk/renderer/vite.mobile.config.ts', ['kiosk/renderer', 'protocol', 'content'], 'dist/mobile'],
   ['control-server/dashboard/vite.config.ts', ['control-server/dashboard', 'protocol'], 'dist/dashboard'],
 ];
 

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Router } from 'express';
+import { counter } from '../metrics.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -10,7 +11,15 @@ export interface StaticOptions {
   dashboardDir?: string;
   /** Built kiosk renderer folder, served read-only at /kiosk-preview/; default dist/renderer. */
   rendererDir?: string;
+  /** Built mobile companion folder, served at /m/; default dist/mobile. */
+  mobileDir?: string;
 }
+
+/** Views of the mobile companion that are counted (anything else is not a label). */
+const MOBILE_VIEWS = new Set(['home', 'transport', 'water', 'parking', 'events', 'map']);
+const mobileViews = counter('stander_mobile_views_total', 'Mobile companion views shown (anonymous)', [
+  'view',
+]);
 
 /** Paths the SPA fallback never answers: the API and the other servers' prefixes. */
 const NOT_SPA = /^\/(api|content|metrics|healthz|mqtt|m|kiosk-preview|assets)(\/|$)/;
@@ -24,12 +33,52 @@ const NOT_SPA = /^\/(api|content|metrics|healthz|mqtt|m|kiosk-preview|assets)(\/
 export function staticRouter(opts: StaticOptions = {}): Router {
   const dashboard = opts.dashboardDir ?? path.join(REPO, 'dist/dashboard');
   const renderer = opts.rendererDir ?? path.join(REPO, 'dist/renderer');
+  const mobile = opts.mobileDir ?? path.join(REPO, 'dist/mobile');
   const r = express.Router();
   const cache = (res: express.Response, file: string) => {
     if (file.endsWith('.html')) res.setHeader('cache-control', 'no-cache');
     else if (/[-.][A-Za-z0-9_-]{8,}\.(js|css|woff2?|png|svg|jpe?g|webp)$/.test(file))
       res.setHeader('cache-control', 'public, max-age=31536000, immutable');
   };
+
+  // The mobile companion (public): anonymous view counts, then the static app. The service worker is
+  // never cached by HTTP (so an update is seen at once) and its scope is /m/.
+  r.post('/m/hit/:view', (req, res) => {
+    if (MOBILE_VIEWS.has(req.params.view)) mobileViews.inc({ view: req.params.view });
+    res.status(204).end();
+  });
+  r.get('/m', (req, res, next) => (req.path === '/m' ? res.redirect(301, '/m/') : next()));
+  r.use(
+    '/m',
+    (_req, res, next) => {
+      res.setHeader('x-content-type-options', 'nosniff');
+      res.setHeader('x-frame-options', 'DENY');
+      res.setHeader('referrer-policy', 'no-referrer');
+      next();
+    },
+    express.static(mobile, {
+      index: 'index.html',
+      fallthrough: true,
+      redirect: false,
+      dotfiles: 'ignore',
+      setHeaders: (res, file) => {
+        if (file.endsWith('sw.js')) {
+          res.setHeader('cache-control', 'no-cache');
+          res.setHeader('service-worker-allowed', '/m/');
+        } else if (file.endsWith('.webmanifest')) {
+          res.setHeader('content-type', 'application/manifest+json');
+          res.setHeader('cache-control', 'no-cache');
+        } else cache(res, file);
+      },
+    }),
+    (req, res, next) => {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+      res
+        .status(existsSync(mobile) ? 404 : 503)
+        .type('text/plain')
+        .send(existsSync(mobile) ? 'not found' : 'the mobile companion is not built: run npm run build');
+    },
+  );
 
   r.use(
     '/kiosk-preview',

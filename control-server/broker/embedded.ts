@@ -19,6 +19,7 @@ import {
   identityLabel,
   isScreenUsername,
 } from './acl.ts';
+import { PublicLimiter, type PublicLimitOptions } from './public-limit.ts';
 import { FailureThrottle } from './throttle.ts';
 import { checkScreenPublish, countInvalid } from './validate.ts';
 
@@ -39,6 +40,8 @@ export interface EmbeddedBrokerOptions {
   serverUsername?: string;
   /** Failed logins per IP address and username per minute before they are refused outright (0 = never). */
   maxAuthFailuresPerMinute?: number;
+  /** Limits of the anonymous public identity (connections per address, subscriptions per second). */
+  publicLimits?: PublicLimitOptions;
 }
 
 export interface BrokerEvents {
@@ -113,6 +116,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   };
 
   const throttle = new FailureThrottle(opts.maxAuthFailuresPerMinute ?? 30, 60_000);
+  const publicLimit = new PublicLimiter(opts.publicLimits);
   // The agent keeps a persistent session (clean: false), so aedes queues QoS 1 messages for it while
   // it is offline. For retained topics (feeds, campaigns, configs) that queue is useless, since the
   // agent subscribes again on every connect and then gets the retained latest, and it grows without
@@ -158,6 +162,16 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       if (password && password.length > 0)
         return refuse('public-password', 'public identity has no password');
       if (!client.req) return refuse('public-transport', 'public identity is WebSocket only');
+      const release = publicLimit.connect(address);
+      if (!release) {
+        mqttAuthFailures.inc({ reason: 'public-limit' });
+        log.warn(
+          { clientId, address },
+          'mqtt connection refused: too many public connections from this address',
+        );
+        return done(authError('too many connections from this address', SERVER_UNAVAILABLE), false);
+      }
+      (client.conn as unknown as NodeJS.EventEmitter).once('close', release);
       identities.set(client, { kind: 'public' });
       return done(null, true);
     }
@@ -181,6 +195,11 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
 
   aedes.authorizeSubscribe = (client, sub, done) => {
     const identity = identities.get(client);
+    if (identity?.kind === 'public' && !publicLimit.subscribe(client)) {
+      mqttDenied.inc({ action: 'subscribe', identity: 'public' });
+      log.warn({ clientId: client.id, filter: sub.topic }, 'mqtt subscription refused: rate limit');
+      return done(null, null);
+    }
     if (identity && canSubscribe(identity, sub.topic)) return done(null, sub);
     mqttDenied.inc({ action: 'subscribe', identity: identity ? identityLabel(identity) : 'unknown' });
     log.warn({ clientId: client.id, filter: sub.topic }, 'mqtt subscription refused');

@@ -4,6 +4,7 @@ import { Scroll } from '../components/Scroll.tsx';
 import { FreshNote } from '../components/Fresh.tsx';
 import { Icon } from '../components/Icons.tsx';
 import { LeafletMap } from '../components/LeafletMap.tsx';
+import { HandoffQr } from '../components/HandoffQr.tsx';
 import { QrCode } from '../components/QrCode.tsx';
 import { useConfigured } from '../hooks.ts';
 import { useT } from '../i18n.ts';
@@ -130,6 +131,11 @@ export function EventDetail({ e }: { e: CityEvent }) {
   const store = useStoreApi();
   const when = useWhen();
   const title = pick(e.title, lang);
+  const area = useKiosk(
+    (s) =>
+      Object.values(s.kiosk?.feeds.events ?? {}).find((f) => f.events.some((x) => x.id === e.id))?.area ??
+      null,
+  );
   const points = useMemo(
     () =>
       e.location
@@ -190,6 +196,7 @@ export function EventDetail({ e }: { e: CityEvent }) {
           <p className="calm">{t('events.noUrl')}</p>
         )}
       </div>
+      {area && <HandoffQr route={{ view: 'events', id: area, sub: e.id }} />}
     </main>
   );
 }

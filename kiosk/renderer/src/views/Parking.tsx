@@ -1,6 +1,7 @@
 import type { ParkingSnapshot } from '../../../../protocol/index.ts';
 import { Scroll } from '../components/Scroll.tsx';
 import { FreshGate } from '../components/Fresh.tsx';
+import { HandoffQr } from '../components/HandoffQr.tsx';
 import { Icon, type IconName } from '../components/Icons.tsx';
 import { useConfigured } from '../hooks.ts';
 import { useT } from '../i18n.ts';
@@ -66,6 +67,7 @@ export function ParkingCard({ p, heading = 'h2' }: { p: ParkingSnapshot; heading
           <span className="meter-fill" style={{ transform: `scaleX(${share})` }} />
         </div>
       </FreshGate>
+      <HandoffQr route={{ view: 'parking', id: p.zoneId, sub: null }} />
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import type { Departure, TransportSnapshot } from '../../../../protocol/index.ts';
 import { Scroll } from '../components/Scroll.tsx';
 import { FreshGate } from '../components/Fresh.tsx';
+import { HandoffQr } from '../components/HandoffQr.tsx';
 import { Icon, modeIcon } from '../components/Icons.tsx';
 import { useT } from '../i18n.ts';
 import { useConfigured } from '../hooks.ts';
@@ -125,6 +126,7 @@ export function StopBoard({
           <p className="calm">{t('transport.none')}</p>
         )}
       </FreshGate>
+      <HandoffQr route={{ view: 'transport', id: snapshot.stopId, sub: null }} />
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import type { WaterSnapshot } from '../../../../protocol/index.ts';
 import { Scroll } from '../components/Scroll.tsx';
 import { FreshGate } from '../components/Fresh.tsx';
+import { HandoffQr } from '../components/HandoffQr.tsx';
 import { Icon, type IconName } from '../components/Icons.tsx';
 import { useConfigured } from '../hooks.ts';
 import { useT } from '../i18n.ts';
@@ -46,6 +47,7 @@ export function WaterCard({ snapshot, heading = 'h2' }: { snapshot: WaterSnapsho
           {t(`water.quality.${snapshot.quality}`)}
         </p>
       </FreshGate>
+      <HandoffQr route={{ view: 'water', id: snapshot.siteId, sub: null }} />
     </section>
   );
 }
