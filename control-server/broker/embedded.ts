@@ -20,6 +20,7 @@ import {
   isScreenUsername,
 } from './acl.ts';
 import { PublicLimiter, type PublicLimitOptions } from './public-limit.ts';
+import { indexedMemoryPersistence } from './retained-index.ts';
 import { FailureThrottle } from './throttle.ts';
 import { checkScreenPublish, countInvalid } from './validate.ts';
 
@@ -95,6 +96,8 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   const sockets = new Set<Duplex>();
 
   const aedes = await Aedes.createBroker({
+    // Retained messages indexed by topic: a SUBSCRIBE no longer tests every retained message.
+    persistence: indexedMemoryPersistence(),
     keepaliveLimit: opts.keepaliveLimitS ?? 0,
     heartbeatInterval: 60_000,
     drainTimeout: 30_000,

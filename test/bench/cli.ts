@@ -24,6 +24,7 @@ export const BENCHMARKS: Record<string, string> = {
   bandwidth: './bandwidth.ts',
   'feeds-parse': './feeds-parse.ts',
   'kiosk-ui': './kiosk-ui.ts',
+  'retained-index': './retained-index.ts',
 };
 
 export interface CliArgs {
