@@ -99,6 +99,9 @@ export class FleetView {
   readonly history: HealthHistory;
   private readonly unsubs: Array<() => void> = [];
   private timer: NodeJS.Timeout | null = null;
+  /** Campaigns whose delivery counts changed since the last flush (coalesced, see publishDelivery). */
+  private readonly dirty = new Set<string>();
+  private flushTimer: NodeJS.Timeout | null = null;
   private readonly startedAt: number;
   invalidMessages = 0;
 
@@ -125,6 +128,8 @@ export class FleetView {
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
     this.timer = null;
     for (const u of this.unsubs.splice(0)) u();
   }
@@ -326,18 +331,47 @@ export class FleetView {
     this.publishDelivery([...changed].filter((c) => this.campaigns.has(c)));
   }
 
+  /**
+   * Delivery counts go to the live stream at most every DELIVERY_FLUSH_MS: one push makes every screen
+   * report its held campaigns, and recounting all N screens for each of those N reports is O(N^2)
+   * on the broker's event loop (at 10,000 screens, minutes of CPU during the fan-out itself).
+   */
   private publishDelivery(ids: string[]): void {
-    for (const id of ids) {
-      const d = this.delivery(id);
-      if (d) {
-        this.o.hub.publish({
-          type: 'delivery',
-          campaignId: id,
-          version: d.version,
-          targeted: d.targeted,
-          have: d.have,
-        });
+    for (const id of ids) this.dirty.add(id);
+    if (this.flushTimer || this.dirty.size === 0) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = null;
+      const batch = [...this.dirty];
+      this.dirty.clear();
+      for (const id of batch) {
+        const d = this.deliveryCounts(id);
+        if (d) this.o.hub.publish({ type: 'delivery', campaignId: id, ...d });
       }
+    }, DELIVERY_FLUSH_MS);
+    this.flushTimer.unref?.();
+  }
+
+  /** Targeted and held counts only: no per-screen list, no sort. */
+  private deliveryCounts(campaignId: string): { version: number; targeted: number; have: number } | null {
+    const c = this.campaigns.get(campaignId);
+    if (!c) return null;
+    let targeted = 0;
+    let have = 0;
+    for (const s of this.screens.values()) {
+      if (!s.config) continue;
+      const identity = {
+        id: s.id,
+        groups: s.config.groups,
+        tags: s.config.tags,
+        location: s.config.location,
+      };
+      if (!isTargeted(c.target, identity)) continue;
+      targeted++;
+      const held = s.held.get(c.id);
+      if (held !== undefined && held >= c.version) have++;
     }
+    return { version: c.version, targeted, have };
   }
 }
+
+const DELIVERY_FLUSH_MS = 250;
