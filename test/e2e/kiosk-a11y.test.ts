@@ -93,7 +93,10 @@ describe('dashboard preview bridge', () => {
     );
     const host = await startUiServer({ root: dir, state: demoState(Date.now()) });
     const page = await openPage(browser, host.url, 'info-screen');
-    const src = `${agent.url}?bridge=preview&profile=info-screen&lang=en&page=water&theme=day`;
+    // The agent's UI server refuses to be framed (frame-ancestors 'none'); the dashboard serves the built
+    // renderer itself, as this second static server does.
+    const renderer = await startUiServer({ state: demoState(Date.now()) });
+    const src = `${renderer.url}?bridge=preview&profile=info-screen&lang=en&page=water&theme=day`;
     await page.setContent(
       '<!doctype html><html lang="en"><title>preview host</title><body style="margin:0"></body></html>',
     );
@@ -130,6 +133,7 @@ describe('dashboard preview bridge', () => {
     await shot(page, 'info-screen', 'preview', 'en');
     await page.context().close();
     await host.close();
+    await renderer.close();
     rmSync(dir, { recursive: true, force: true });
   });
 });
