@@ -84,7 +84,10 @@ describe('mobile companion views', () => {
       expect(page.url()).toMatch(new RegExp(`#/transport/[^?]+\\?lang=${lang}$`));
       await check('transport');
 
-      await page.locator('.m-nav a', { hasText: TITLES.water[lang] }).click();
+      const waterTab = page.locator('.m-nav a[href^="#/water"]');
+      expect(await waterTab.getAttribute('href')).toBe(`#/water?lang=${lang}`);
+      await waterTab.click();
+      await expect.poll(() => page.locator('#m-list-water').textContent()).toBe(TITLES.water[lang]);
       await page.locator('[data-view="water"] .m-place').first().click();
       await page.waitForSelector('[data-view="water"] .water-card .big-num');
       await check('water');

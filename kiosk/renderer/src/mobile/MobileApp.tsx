@@ -13,12 +13,12 @@ import { EventPage, EventsList, MobileMap, PlaceDetail, PlaceList } from './view
 const POIS = loadPois();
 const NATIVE: Record<string, string> = { da: 'Dansk', en: 'English', de: 'Deutsch' };
 const NAV: Array<{ view: MobileView; key: string }> = [
-  { view: 'home', key: 'nav.home' },
-  { view: 'transport', key: 'nav.transport' },
-  { view: 'water', key: 'nav.water' },
-  { view: 'parking', key: 'nav.parking' },
-  { view: 'events', key: 'nav.events' },
-  { view: 'map', key: 'nav.map' },
+  { view: 'home', key: 'mobile.nav.home' },
+  { view: 'transport', key: 'mobile.nav.transport' },
+  { view: 'water', key: 'mobile.nav.water' },
+  { view: 'parking', key: 'mobile.nav.parking' },
+  { view: 'events', key: 'mobile.nav.events' },
+  { view: 'map', key: 'mobile.nav.map' },
 ];
 
 function subscribeHash(cb: () => void): () => void {
