@@ -112,7 +112,7 @@ export async function startServer(opts: StartServerOptions): Promise<StanderServ
   };
 
   try {
-    // Every screen record keeps a Mosquitto-format hash of its token besides the scrypt one, so that
+    // Every screen record keeps a Mosquitto-format hash of its token besides its own one, so that
     // switching to an external Mosquitto later needs no token rotation (tokens are 256-bit random).
     const store = await openStore(opts.dataDir, log, { mosquittoHash: (t) => mosquittoPasswordHash(t) });
     cleanups.push(() => store.close());

@@ -37,7 +37,7 @@ export const ScreenRecordSchema = z.object({
   displayHours: DisplayHoursSchema.nullable(),
   healthIntervalS: z.number().int().min(5).max(3600).default(30),
   idleTimeoutS: z.number().int().min(10).max(3600).default(60),
-  /** scrypt hash of the device token (passwords.ts format). The token itself is never stored. */
+  /** Hash of the device token: `sha256$<hex>`, or `scrypt$...` from before (passwords.ts). The token itself is never stored. */
   tokenHash: z.string().min(1),
   /** The same token hashed for Mosquitto's password file ($7$ PBKDF2-SHA512), when available. */
   mosquittoHash: z.string().min(1).optional(),

@@ -14,7 +14,14 @@ import { type DocumentStore, replaceWhere } from './core.ts';
 import { appendDurably } from './durable-file.ts';
 import type { HealthSample, HealthHistory } from './health-history.ts';
 import { uniqueId } from './ids.ts';
-import { hashSecret, PASSWORD_COST, randomSecret, TOKEN_COST, verifySecret } from './passwords.ts';
+import {
+  hashSecret,
+  hashToken,
+  PASSWORD_COST,
+  randomSecret,
+  verifySecret,
+  verifyToken,
+} from './passwords.ts';
 import type {
   AuditEntry,
   CampaignRecord,
@@ -58,7 +65,7 @@ export class Store {
   readonly #health: HealthHistory;
   readonly #opts: StoreOptions;
   readonly #release: () => Promise<void>;
-  /** screenId -> sha256(token) of the last token that passed scrypt, so reconnects stay cheap. */
+  /** screenId -> sha256(token) of the last token that verified, so reconnects stay cheap (older scrypt hashes). */
   readonly #verified = new Map<string, Buffer>();
 
   constructor(
@@ -99,7 +106,7 @@ export class Store {
   /** Provisions a screen; the plain device token is returned this once and never stored. */
   async createScreen(input: ScreenInput): Promise<{ screen: ScreenRecord; token: string }> {
     const token = randomSecret(32);
-    const tokenHash = await hashSecret(token, TOKEN_COST);
+    const tokenHash = hashToken(token);
     const mosquittoHash = this.#opts.mosquittoHash ? await this.#opts.mosquittoHash(token) : undefined;
     const at = this.#now();
     const screen = await this.#doc.mutate((db) => {
@@ -149,7 +156,7 @@ export class Store {
   async rotateScreenToken(id: string): Promise<string> {
     if (!this.getScreen(id)) throw new NotFoundError(`no screen "${id}"`);
     const token = randomSecret(32);
-    const tokenHash = await hashSecret(token, TOKEN_COST);
+    const tokenHash = hashToken(token);
     const mosquittoHash = this.#opts.mosquittoHash ? await this.#opts.mosquittoHash(token) : undefined;
     await this.#doc.mutate((db) => {
       const next = replaceWhere(
@@ -185,8 +192,8 @@ export class Store {
     const known = this.#verified.get(id);
     if (known && timingSafeEqual(known, digest)) return true;
     const hash = screen.tokenHash;
-    const ok = await verifySecret(token, hash);
-    // Only cache if the token was not rotated while scrypt ran.
+    const ok = await verifyToken(token, hash);
+    // Only cache if the token was not rotated while an (older, scrypt) hash was checked.
     if (ok && this.#doc.data.screens.find((s) => s.id === id)?.tokenHash === hash)
       this.#verified.set(id, digest);
     return ok;
