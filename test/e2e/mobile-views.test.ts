@@ -4,6 +4,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registry } from '../../control-server/metrics.ts';
 import { launch } from './support/browser.ts';
 import { LANGS, mobileShot, phone, startMobileServer } from './support/mobile.ts';
 import { axe } from './support/ui.ts';
@@ -53,8 +54,10 @@ describe('mobile companion views', () => {
     ).toBe('PNG');
     const hit = await fetch(`${base}hit/transport`, { method: 'POST' });
     expect(hit.status).toBe(204);
-    const metrics = await fetch(`${srv.server.httpUrl}/metrics`);
-    if (metrics.ok) expect(await metrics.text()).toMatch(/stander_mobile_views_total\{[^}]*view="transport"/);
+    await fetch(`${base}hit/not-a-view`, { method: 'POST' }); // counted under no label
+    const counted = await registry.getSingleMetricAsString('stander_mobile_views_total');
+    expect(counted).toMatch(/stander_mobile_views_total\{[^}]*view="transport"[^}]*\} [1-9]/);
+    expect(counted).not.toContain('not-a-view');
   });
 
   for (const lang of LANGS) {
