@@ -139,4 +139,27 @@ describe('kiosk to phone hand-off', () => {
       await ctx.close();
     });
   }
+  it('the QR code of an event on the kiosk opens the same event on a phone', {
+    timeout: 120_000,
+  }, async () => {
+    const kiosk = await openPage(browser, `${agent.url}?theme=day&lang=en`, 'street-kiosk');
+    await kiosk.waitForSelector('[data-view="attract"]');
+    await kiosk.locator('.attract-invite').click();
+    await kiosk.locator('.bottom-nav').getByRole('button', { name: 'Events', exact: true }).click();
+    await kiosk.getByRole('button', { name: 'This week', exact: true }).click();
+    await kiosk.locator('.event-item').first().click();
+    await kiosk.waitForSelector('.event-detail .handoff .qr');
+    const title = (await kiosk.locator('#event-title').textContent())?.trim();
+    const url = await decodeQr(kiosk, '.event-detail .handoff .qr');
+    expect(url).toMatch(new RegExp(`^${srv.server.httpUrl}/m/#/events/[a-z0-9-]+/[^?]+\\?lang=en$`));
+    await kiosk.context().close();
+
+    const ctx = await phone(browser);
+    const page = await ctx.newPage();
+    await page.goto(url);
+    await page.waitForSelector('.event-detail #event-title', { timeout: 30_000 });
+    expect((await page.locator('#event-title').textContent())?.trim()).toBe(title);
+    await mobileShot(page, 'handoff-phone-event-en');
+    await ctx.close();
+  });
 });

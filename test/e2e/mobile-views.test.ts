@@ -117,3 +117,27 @@ describe('mobile companion views', () => {
     });
   }
 });
+
+describe('mobile companion near the visitor', () => {
+  it('orders places by distance once the visitor shares their position', { timeout: 90_000 }, async () => {
+    const ctx = await phone(browser, 'en-GB');
+    // Standing on the quay at Islands Brygge.
+    await ctx.grantPermissions(['geolocation'], { origin: srv.server.httpUrl });
+    await ctx.setGeolocation({ latitude: 55.6636, longitude: 12.5773 });
+    const page = await ctx.newPage();
+    await page.goto(`${srv.server.httpUrl}/m/#/?lang=en`);
+    await page.locator('#m-list-water + ul .m-place').first().waitFor({ timeout: 30_000 });
+    expect(await page.locator('.m-place-dist').count()).toBe(0);
+    await page.getByRole('button', { name: 'Use my location' }).click();
+    await page.locator('.m-place-dist').first().waitFor();
+    const first = page.locator('#m-list-water + ul .m-place').first();
+    expect(await first.locator('.m-place-name').textContent()).toBe('Havnebadet Islands Brygge');
+    expect(await first.locator('.m-place-dist').textContent()).toMatch(/^\d+ m$/);
+    const dists = await page.locator('#m-list-water + ul .m-place-dist').allTextContents();
+    const metres = dists.map((d) => (d.endsWith(' km') ? Number.parseFloat(d) * 1000 : Number.parseFloat(d)));
+    expect([...metres].sort((a, b) => a - b)).toEqual(metres);
+    await mobileShot(page, 'home-located-en');
+    expect(await axe(page)).toEqual([]);
+    await ctx.close();
+  });
+});
