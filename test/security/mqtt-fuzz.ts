@@ -174,6 +174,8 @@ export async function runMqttFuzz(count: number, seed = 20261126): Promise<FuzzF
         ? {
             topic: topics.screenConfig(target.id),
             check: (p: Buffer) => {
+              // An empty config is the server clearing a removed screen's retained config: not invalid.
+              if (p.length === 0) return true;
               const d = decodePayload(ScreenConfigSchema, p);
               return d.ok && d.value.screenId === target.id;
             },
