@@ -15,6 +15,7 @@ import { demoState } from '../../kiosk/renderer/src/fixtures/demo-state.ts';
 import { type TransportSnapshot, feedSnapshotSchemas, filters, parseTopic } from '../../protocol/index.ts';
 import { launch, openPage } from './support/browser.ts';
 import { type FixtureAgent, startFixtureAgent } from './support/fixture-agent.ts';
+import { axe } from './support/ui.ts';
 import { MOBILE_SHOTS, mobileShot, phone, startMobileServer } from './support/mobile.ts';
 
 // jsqr is CommonJS whose typings declare an ES default export: under NodeNext the callable is `.default`.
@@ -121,6 +122,7 @@ describe('kiosk to phone hand-off', () => {
           ? (await card.locator('.dep .dep-line .num').first().textContent())?.trim()
           : null;
       await kiosk.screenshot({ path: join(MOBILE_SHOTS, `handoff-kiosk-${view}-${lang}.png`) });
+      expect(await axe(kiosk)).toEqual([]); // the code and its caption keep the kiosk accessible
       await kiosk.context().close();
 
       const ctx = await phone(browser);
