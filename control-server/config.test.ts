@@ -55,6 +55,14 @@ describe('server settings', () => {
     );
   });
 
+  it('derives the mobile companion URL from STANDER_PUBLIC_URL, and refuses a non-http one', () => {
+    expect(loadSettings([], {}).mobileBaseUrl).toBeUndefined();
+    expect(loadSettings(['--public-url', 'https://info.example.dk/'], {}).mobileBaseUrl).toBe(
+      'https://info.example.dk/m/',
+    );
+    expect(() => loadSettings([], { STANDER_PUBLIC_URL: 'ftp://x' })).toThrow(/STANDER_PUBLIC_URL/);
+  });
+
   it('refuses unknown flags and flags without a value', () => {
     expect(() => loadSettings(['--htp-port', '1'], {})).toThrow(/unknown flag --htp-port/);
     expect(() => loadSettings(['--http-port'], {})).toThrow(/--http-port needs a value/);

@@ -39,6 +39,9 @@ const SettingsObject = z.object({
   STANDER_MOSQUITTO_RELOAD_COMMAND: optionalText,
   STANDER_ADMIN_PASSWORD: optionalText,
   STANDER_FEEDS_CONFIG: z.string().min(1).default('content/feeds.json'),
+  STANDER_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://info.example.dk' })
+    .optional(),
   STANDER_KEEPALIVE_LIMIT_S: z.coerce
     .number({ error: 'must be a number' })
     .int()
@@ -71,6 +74,8 @@ export interface ServerSettings {
   mosquitto: { dir: string; pidFile: string | null; reloadCommand: string | null } | null;
   adminPassword: string | null;
   feedsConfig: string;
+  /** The mobile companion's public base URL (STANDER_PUBLIC_URL + /m/), put into every screen config for QR hand-off. */
+  mobileBaseUrl?: string;
   /** Largest keepalive (s) a client may ask for; 0 = no limit. */
   keepaliveLimitS: number;
 }
@@ -174,6 +179,7 @@ export function loadSettings(
       : null,
     adminPassword: s.STANDER_ADMIN_PASSWORD ?? null,
     feedsConfig: abs(s.STANDER_FEEDS_CONFIG),
+    ...(s.STANDER_PUBLIC_URL ? { mobileBaseUrl: `${s.STANDER_PUBLIC_URL.replace(/\/+$/, '')}/m/` } : {}),
     keepaliveLimitS: s.STANDER_KEEPALIVE_LIMIT_S,
   };
 }

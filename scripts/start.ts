@@ -191,7 +191,11 @@ async function main(): Promise<void> {
   const logLevel = process.env.STANDER_LOG_LEVEL ?? 'warn';
   const log = createLogger('stander', logLevel);
   const feeds = existsSync(settings.feedsConfig);
-  const server = await startServer({ ...settings, log, feeds });
+  // The demo's kiosks hand off to the companion on this machine unless a public URL is configured.
+  const mobileBaseUrl =
+    settings.mobileBaseUrl ??
+    (settings.httpPort !== 0 ? `http://127.0.0.1:${settings.httpPort}/m/` : undefined);
+  const server = await startServer({ ...settings, log, feeds, ...(mobileBaseUrl ? { mobileBaseUrl } : {}) });
   const running: RunningScreen[] = [];
   let stopping = false;
   let stoppingSince = 0;
