@@ -177,6 +177,9 @@ export class AgentCore {
     this.connection.setSubscriptions(this.subscriptions());
     this.connection.start();
     this.content.start();
+    // The first tick now, not a second from now: display hours apply at once, so a display command
+    // that arrives right after start is not undone by the start-up edge.
+    this.tick();
     this.tickTimer = setInterval(() => this.tick(), this.opts.tickMs ?? 1000);
     this.armHealth();
     void this.refreshDisplay();
