@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -78,11 +77,6 @@ main{max-width:40em;padding:2em}code{background:#0006;padding:.1em .4em;border-r
 <body><main data-view="not-built"><h1>UI not built</h1><p>The screen's agent is running, but the renderer has not been
 built yet. Run <code>npm run build</code> in the project root, then reload.</p></main></body></html>`;
 
-/** The one inline style of the "not built" page, allowed by its hash (no 'unsafe-inline'). */
-const NOT_BUILT_STYLE_HASH = `'sha256-${createHash('sha256')
-  .update(/<style>([\s\S]*?)<\/style>/.exec(NOT_BUILT)?.[1] ?? '')
-  .digest('base64')}'`;
-
 /**
  * Content-Security-Policy of everything the UI server sends: scripts, styles, fonts and media
  * only from this origin, the bridge WebSocket only to this server, no inline script, no eval,
@@ -92,7 +86,8 @@ export function contentSecurityPolicy(port: number): string {
   return [
     "default-src 'none'",
     "script-src 'self'",
-    `style-src 'self' ${NOT_BUILT_STYLE_HASH}`,
+    // Inline styles stay allowed: the map view sets them (tested by the idle-prompt e2e); styles run no code.
+    "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "media-src 'self' blob:",
     "font-src 'self'",

@@ -77,8 +77,9 @@ describe('kiosk page lockdown', () => {
       const csp = r.headers.get('content-security-policy') ?? '';
       expect(csp).toContain("default-src 'none'");
       expect(csp).toMatch(/script-src 'self'(;|$)/);
-      expect(csp).not.toContain('unsafe-inline');
       expect(csp).not.toContain('unsafe-eval');
+      // Scripts: this origin only, never inline (styles may be inline: they run no code).
+      expect(/script-src ([^;]*)/.exec(csp)?.[1]).toBe("'self'");
       expect(csp).toContain("object-src 'none'");
       expect(csp).toContain("frame-ancestors 'none'");
       expect(csp).toContain("base-uri 'none'");
