@@ -282,6 +282,14 @@ function build(extra: readonly RouteConfig[]): Record<string, unknown> {
     },
   });
   reg.registerPath({
+    method: 'get',
+    path: '/api/v1/content/{sha256}',
+    summary: 'One uploaded content entry: its size, type, name and asset reference',
+    security,
+    request: { params: sha },
+    responses: { '200': json(Content, 'the content entry'), '404': err('no such content'), ...common },
+  });
+  reg.registerPath({
     method: 'delete',
     path: '/api/v1/content/{sha256}',
     summary: 'Delete uploaded content (admin, operator) that no campaign uses',
