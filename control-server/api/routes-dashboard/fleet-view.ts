@@ -146,19 +146,11 @@ export class FleetView {
     const c = this.campaigns.get(campaignId);
     if (!c) return null;
     const screens: DeliveryScreen[] = [];
-    for (const s of this.screens.values()) {
-      if (!s.config) continue;
-      const identity = {
-        id: s.id,
-        groups: s.config.groups,
-        tags: s.config.tags,
-        location: s.config.location,
-      };
-      if (!isTargeted(c.target, identity)) continue;
+    for (const { s, name } of this.targetedBy(c)) {
       const heldVersion = s.held.get(c.id) ?? null;
       screens.push({
         id: s.id,
-        name: s.config.name,
+        name,
         online: s.online,
         heldVersion,
         has: heldVersion !== null && heldVersion >= c.version,
@@ -357,20 +349,21 @@ export class FleetView {
     if (!c) return null;
     let targeted = 0;
     let have = 0;
-    for (const s of this.screens.values()) {
-      if (!s.config) continue;
-      const identity = {
-        id: s.id,
-        groups: s.config.groups,
-        tags: s.config.tags,
-        location: s.config.location,
-      };
-      if (!isTargeted(c.target, identity)) continue;
+    for (const { s } of this.targetedBy(c)) {
       targeted++;
       const held = s.held.get(c.id);
       if (held !== undefined && held >= c.version) have++;
     }
     return { version: c.version, targeted, have };
+  }
+
+  /** The known screens (with a config) that a campaign is aimed at. */
+  private *targetedBy(c: { target: Campaign['target'] }) {
+    for (const s of this.screens.values()) {
+      if (!s.config) continue;
+      const { groups, tags, location, name } = s.config;
+      if (isTargeted(c.target, { id: s.id, groups, tags, location })) yield { s, name };
+    }
   }
 }
 
