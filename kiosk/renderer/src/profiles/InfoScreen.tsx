@@ -91,7 +91,7 @@ function TransportPage() {
   const rows = shown
     .flatMap(({ snapshot }) => upcoming(snapshot, now, 8).map((d) => ({ d, stop: snapshot.stopName })))
     .sort((a, b) => departureTime(a.d) - departureTime(b.d))
-    .slice(0, 5);
+    .slice(0, 4); // four rows leave room for every stop's measured time at 1080 px
   if (!shown.length)
     return (
       <p className="calm" data-fresh="expired">
