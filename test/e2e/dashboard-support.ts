@@ -1,10 +1,11 @@
+import { launch } from './support/browser.ts';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { type AgentHandle, SimulatedHardware, startAgent } from '../../kiosk/agent/index.ts';
 import { silentLogger as agentLog } from '../../kiosk/agent/log.ts';
 import { silentLogger } from '../../control-server/log.ts';
@@ -77,20 +78,8 @@ export function ensureBuilt(): void {
   if (r.status !== 0) throw new Error('build failed');
 }
 
-export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--font-render-hinting=none',
-    ],
-  });
-}
+/** The shared Chromium launcher of the e2e tests (Debian's Chromium, safe flags). */
+export const launchBrowser = launch;
 
 export async function api<T>(
   url: string,
