@@ -53,7 +53,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       body = { error: err.message };
     } else if (err instanceof ConflictError) {
       status = 409;
-      body = { error: err.message };
+      body = { error: err.message, ...(err.issues ? { issues: err.issues } : {}) };
     } else if (isDiskFull(err)) {
       // The store rolled the change back; say so plainly (507 Insufficient Storage).
       status = 507;

@@ -7,7 +7,6 @@ import { samplePayloads } from '../../protocol/samples.ts';
 import { silentLogger } from '../log.ts';
 import { ensureAdmin } from './bootstrap.ts';
 import { openStore, type Store, StoreFileError } from './index.ts';
-import { hashSecret, TOKEN_COST } from './passwords.ts';
 
 const log = silentLogger();
 let dir: string;
@@ -188,74 +187,6 @@ describe('store: files', () => {
     expect(s.writes - before).toBeLessThan(40);
     const s2 = await reopen(s);
     expect(s2.listCampaigns()).toHaveLength(40);
-  });
-});
-
-describe('store: screens', () => {
-  it('provisions with a one-time token that is stored only as a hash', async () => {
-    const s = await store();
-    const { screen, token } = await s.createScreen(screenInput());
-    expect(screen.id).toBe('raadhuspladsen-nord');
-    expect(token.length).toBeGreaterThanOrEqual(40);
-    const file = await readFile(path.join(dir, 'db.json'), 'utf8');
-    expect(file).not.toContain(token);
-    expect(screen.tokenHash).toMatch(/^sha256\$[0-9a-f]{64}$/);
-    expect(await s.verifyScreenToken(screen.id, token)).toBe(true);
-    expect(await s.verifyScreenToken(screen.id, token)).toBe(true); // cached path
-    expect(await s.verifyScreenToken(screen.id, `${token}x`)).toBe(false);
-    expect(await s.verifyScreenToken('other', token)).toBe(false);
-    expect(await s.verifyScreenToken(screen.id, '')).toBe(false);
-    const second = await s.createScreen(screenInput());
-    expect(second.screen.id).toMatch(/^raadhuspladsen-nord-[a-z0-9]{6}$/);
-    await expect(s.createScreen(screenInput('x', { id: screen.id }))).rejects.toThrow(/already exists/);
-  });
-
-  it('still verifies a token hashed with scrypt before sha256 tokens (read back from the file)', async () => {
-    const s = await store();
-    const { screen, token } = await s.createScreen(screenInput());
-    const other = await s.createScreen(screenInput('Other'));
-    await s.close();
-    const file = path.join(dir, 'db.json');
-    const db = JSON.parse(await readFile(file, 'utf8')) as {
-      screens: Array<{ id: string; tokenHash: string }>;
-    };
-    const legacy = await hashSecret(token, TOKEN_COST);
-    expect(legacy).toMatch(/^scrypt\$1024\$/);
-    for (const sc of db.screens) if (sc.id === screen.id) sc.tokenHash = legacy;
-    await writeFile(file, JSON.stringify(db));
-    const s2 = await store();
-    expect(s2.getScreen(screen.id)?.tokenHash).toBe(legacy);
-    expect(await s2.verifyScreenToken(screen.id, `${token}x`)).toBe(false);
-    expect(await s2.verifyScreenToken(screen.id, token)).toBe(true);
-    expect(await s2.verifyScreenToken(screen.id, token)).toBe(true); // cached path
-    expect(await s2.verifyScreenToken(screen.id, other.token)).toBe(false);
-    expect(await s2.verifyScreenToken(other.screen.id, other.token)).toBe(true); // sha256 one beside it
-  });
-
-  it('rotating the token invalidates the old one, also in the cache', async () => {
-    const s = await store();
-    const { screen, token } = await s.createScreen(screenInput());
-    expect(await s.verifyScreenToken(screen.id, token)).toBe(true);
-    const fresh = await s.rotateScreenToken(screen.id);
-    expect(await s.verifyScreenToken(screen.id, token)).toBe(false);
-    expect(await s.verifyScreenToken(screen.id, fresh)).toBe(true);
-    await expect(s.rotateScreenToken('nope')).rejects.toThrow(/no screen/);
-  });
-
-  it('updates bump configVersion; delete removes', async () => {
-    const s = await store();
-    const { screen } = await s.createScreen(screenInput());
-    const u = await s.updateScreen(screen.id, { tags: ['harbour'], name: undefined });
-    expect(u).toMatchObject({ configVersion: 2, tags: ['harbour'], name: 'Rådhuspladsen Nord' });
-    await expect(s.updateScreen('nope', {})).rejects.toThrow(/no screen "nope"/);
-    await s.deleteScreen(screen.id);
-    expect(s.getScreen(screen.id)).toBeNull();
-  });
-
-  it('stores the mosquitto hash when a hasher is configured', async () => {
-    const s = await store({ mosquittoHash: (t: string) => `$7$fake$${t.length}` });
-    const { screen } = await s.createScreen(screenInput());
-    expect(screen.mosquittoHash).toMatch(/^\$7\$fake\$\d+$/);
   });
 });
 

@@ -1,27 +1,11 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import path from 'node:path';
 import type { z } from 'zod';
-import type {
-  Campaign,
-  CampaignInputSchema,
-  CommandResult,
-  Health,
-  Role,
-  ScreenCreateSchema,
-  ScreenUpdateSchema,
-} from '../../protocol/index.ts';
+import type { Campaign, CampaignInputSchema, CommandResult, Health, Role } from '../../protocol/index.ts';
 import { type DocumentStore, replaceWhere } from './core.ts';
 import { appendDurably } from './durable-file.ts';
-import type { HealthSample, HealthHistory } from './health-history.ts';
+import { ConflictError, NotFoundError } from './errors.ts';
+import type { HealthHistory, HealthSample } from './health-history.ts';
 import { uniqueId } from './ids.ts';
-import {
-  hashSecret,
-  hashToken,
-  PASSWORD_COST,
-  randomSecret,
-  verifySecret,
-  verifyToken,
-} from './passwords.ts';
 import type {
   AuditEntry,
   CampaignRecord,
@@ -31,20 +15,16 @@ import type {
   Database,
   GroupRecord,
   ScreenRecord,
-  UserRecord,
 } from './schema.ts';
+import { type ScreenInput, type ScreenPatch, ScreenRegistry } from './screens.ts';
+import { createUser, listUsers, type UserChange, type UserView, updateUser, verifyUser } from './users.ts';
 
-export type ScreenInput = z.output<typeof ScreenCreateSchema>;
-export type ScreenPatch = z.output<typeof ScreenUpdateSchema>;
 export type CampaignInputParsed = z.output<typeof CampaignInputSchema>;
 export type NewAuditEntry = Omit<AuditEntry, 'seq' | 'at'> & { at?: string };
 
-export class NotFoundError extends Error {
-  override readonly name = 'NotFoundError';
-}
-export class ConflictError extends Error {
-  override readonly name = 'ConflictError';
-}
+export { ConflictError, NotFoundError } from './errors.ts';
+export type { ScreenInput, ScreenPatch } from './screens.ts';
+export type { UserChange, UserView } from './users.ts';
 
 export interface StoreOptions {
   /** Computes the Mosquitto password-file hash of a device token (external Mosquitto mode). */
@@ -65,8 +45,7 @@ export class Store {
   readonly #health: HealthHistory;
   readonly #opts: StoreOptions;
   readonly #release: () => Promise<void>;
-  /** screenId -> sha256(token) of the last token that verified, so reconnects stay cheap (older scrypt hashes). */
-  readonly #verified = new Map<string, Buffer>();
+  readonly #screens: ScreenRegistry;
 
   constructor(
     readonly dataDir: string,
@@ -80,6 +59,11 @@ export class Store {
     this.#health = health;
     this.#release = release;
     this.#opts = opts;
+    this.#screens = new ScreenRegistry(doc, {
+      now: () => this.#now(),
+      ...(opts.mosquittoHash ? { mosquittoHash: opts.mosquittoHash } : {}),
+      forget: (id) => health.forget(id),
+    });
   }
 
   get file(): string {
@@ -93,110 +77,40 @@ export class Store {
     return (this.#opts.now?.() ?? new Date()).toISOString();
   }
 
-  // ---- screens -------------------------------------------------------------------------------
+  // ---- screens (screens.ts) ------------------------------------------------------------------
 
   listScreens(): ScreenRecord[] {
-    return structuredClone(this.#doc.data.screens);
+    return this.#screens.list();
   }
   getScreen(id: string): ScreenRecord | null {
-    const s = this.#doc.data.screens.find((x) => x.id === id);
-    return s ? structuredClone(s) : null;
+    return this.#screens.get(id);
   }
-
   /** Provisions a screen; the plain device token is returned this once and never stored. */
-  async createScreen(input: ScreenInput): Promise<{ screen: ScreenRecord; token: string }> {
-    const token = randomSecret(32);
-    const tokenHash = hashToken(token);
-    const mosquittoHash = this.#opts.mosquittoHash ? await this.#opts.mosquittoHash(token) : undefined;
-    const at = this.#now();
-    const screen = await this.#doc.mutate((db) => {
-      const taken = (id: string) => db.screens.some((s) => s.id === id);
-      if (input.id && taken(input.id)) throw new ConflictError(`screen "${input.id}" already exists`);
-      const record: ScreenRecord = {
-        id: input.id ?? uniqueId(input.name, taken),
-        name: input.name,
-        profile: input.profile,
-        location: input.location,
-        groups: input.groups,
-        tags: input.tags,
-        languages: input.languages,
-        defaultLanguage: input.defaultLanguage,
-        feeds: input.feeds ?? { transport: [], parking: [], water: [], events: [] },
-        displayHours: input.displayHours,
-        healthIntervalS: 30,
-        idleTimeoutS: 60,
-        tokenHash,
-        ...(mosquittoHash ? { mosquittoHash } : {}),
-        configVersion: 1,
-        createdAt: at,
-        updatedAt: at,
-      };
-      db.screens.push(record);
-      return record;
-    });
-    return { screen: structuredClone(screen), token };
+  createScreen(input: ScreenInput): Promise<{ screen: ScreenRecord; token: string }> {
+    return this.#screens.create(input);
   }
-
+  /** Provisions screens all or nothing in one durable write; tokens in input order, this once. */
+  createScreens(inputs: readonly ScreenInput[]): Promise<Array<{ screen: ScreenRecord; token: string }>> {
+    return this.#screens.createMany(inputs);
+  }
   /** Changes a screen's configuration; its configVersion goes up by one. */
-  async updateScreen(id: string, patch: ScreenPatch): Promise<ScreenRecord> {
-    const at = this.#now();
-    const updated = await this.#doc.mutate((db) => {
-      const i = db.screens.findIndex((s) => s.id === id);
-      const old = db.screens[i];
-      if (!old) throw new NotFoundError(`no screen "${id}"`);
-      const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
-      const next: ScreenRecord = { ...old, ...defined, configVersion: old.configVersion + 1, updatedAt: at };
-      db.screens[i] = next;
-      return next;
-    });
-    return structuredClone(updated);
+  updateScreen(id: string, patch: ScreenPatch): Promise<ScreenRecord> {
+    return this.#screens.update(id, patch);
   }
-
   /** Issues a new device token; the old one stops working at once. */
-  async rotateScreenToken(id: string): Promise<string> {
-    if (!this.getScreen(id)) throw new NotFoundError(`no screen "${id}"`);
-    const token = randomSecret(32);
-    const tokenHash = hashToken(token);
-    const mosquittoHash = this.#opts.mosquittoHash ? await this.#opts.mosquittoHash(token) : undefined;
-    await this.#doc.mutate((db) => {
-      const next = replaceWhere(
-        db.screens,
-        (x) => x.id === id,
-        ({ mosquittoHash: _old, ...s }) => ({
-          ...s,
-          tokenHash,
-          ...(mosquittoHash ? { mosquittoHash } : {}),
-        }),
-      );
-      if (!next) throw new NotFoundError(`no screen "${id}"`);
-    });
-    this.#verified.delete(id);
-    return token;
+  rotateScreenToken(id: string): Promise<string> {
+    return this.#screens.rotateToken(id);
   }
-
-  async deleteScreen(id: string): Promise<void> {
-    await this.#doc.mutate((db) => {
-      const i = db.screens.findIndex((s) => s.id === id);
-      if (i < 0) throw new NotFoundError(`no screen "${id}"`);
-      db.screens.splice(i, 1);
-    });
-    this.#verified.delete(id);
-    this.#health.forget(id);
+  deleteScreen(id: string): Promise<void> {
+    return this.#screens.delete(id);
   }
-
-  /** Device authentication for the broker and content downloads; constant-time comparisons. */
-  async verifyScreenToken(id: string, token: string): Promise<boolean> {
-    const screen = this.#doc.data.screens.find((s) => s.id === id);
-    if (!screen || !token || token.length > 500) return false;
-    const digest = createHash('sha256').update(token).digest();
-    const known = this.#verified.get(id);
-    if (known && timingSafeEqual(known, digest)) return true;
-    const hash = screen.tokenHash;
-    const ok = await verifyToken(token, hash);
-    // Only cache if the token was not rotated while an (older, scrypt) hash was checked.
-    if (ok && this.#doc.data.screens.find((s) => s.id === id)?.tokenHash === hash)
-      this.#verified.set(id, digest);
-    return ok;
+  /** Device authentication for the broker and content downloads (an older scrypt hash is upgraded). */
+  verifyScreenToken(id: string, token: string): Promise<boolean> {
+    return this.#screens.verifyToken(id, token);
+  }
+  /** Scrypt token hashes replaced by SHA-256 ones since open. */
+  get upgradedTokens(): number {
+    return this.#screens.upgradedTokens;
   }
 
   // ---- groups --------------------------------------------------------------------------------
@@ -336,44 +250,23 @@ export class Store {
     });
   }
 
-  // ---- users ---------------------------------------------------------------------------------
+  // ---- users (users.ts) ----------------------------------------------------------------------
 
-  listUsers(): Array<Omit<UserRecord, 'passwordHash'>> {
-    return this.#doc.data.users.map(({ passwordHash: _omit, ...u }) => ({ ...u }));
+  listUsers(): UserView[] {
+    return listUsers(this.#doc.data);
   }
-  getUser(username: string): Omit<UserRecord, 'passwordHash'> | null {
+  getUser(username: string): UserView | null {
     return this.listUsers().find((u) => u.username === username) ?? null;
   }
-  async createUser(username: string, role: Role, password: string): Promise<void> {
-    const passwordHash = await hashSecret(password, PASSWORD_COST);
-    const at = this.#now();
-    await this.#doc.mutate((db) => {
-      if (db.users.some((u) => u.username === username)) throw new ConflictError(`user "${username}" exists`);
-      db.users.push({ username, role, passwordHash, createdAt: at, disabled: false });
-    });
+  createUser(username: string, role: Role, password: string): Promise<void> {
+    return createUser(this.#doc, this.#now(), { username, role, password });
   }
-  async updateUser(username: string, change: { role?: Role; password?: string; disabled?: boolean }) {
-    const passwordHash = change.password ? await hashSecret(change.password, PASSWORD_COST) : undefined;
-    await this.#doc.mutate((db) => {
-      const u = replaceWhere(
-        db.users,
-        (x) => x.username === username,
-        (old) => ({
-          ...old,
-          ...(change.role ? { role: change.role } : {}),
-          ...(change.disabled !== undefined ? { disabled: change.disabled } : {}),
-          ...(passwordHash ? { passwordHash } : {}),
-        }),
-      );
-      if (!u) throw new NotFoundError(`no user "${username}"`);
-    });
+  updateUser(username: string, change: UserChange): Promise<void> {
+    return updateUser(this.#doc, username, change);
   }
   /** The user when the password is right and the account enabled; same cost for unknown names. */
-  async verifyUser(username: string, password: string): Promise<Omit<UserRecord, 'passwordHash'> | null> {
-    const u = this.#doc.data.users.find((x) => x.username === username);
-    const ok = await verifySecret(password, u?.passwordHash ?? DUMMY_HASH);
-    if (!u || !ok || u.disabled) return null;
-    return this.getUser(username);
+  verifyUser(username: string, password: string): Promise<UserView | null> {
+    return verifyUser(this.#doc.data, username, password);
   }
 
   // ---- audit ---------------------------------------------------------------------------------
@@ -485,6 +378,3 @@ function requireContent(db: Database, shas: readonly string[]): void {
       throw new ConflictError(`content ${sha} was deleted meanwhile`);
   }
 }
-
-/** A valid hash nobody's password matches, so unknown usernames cost as much as wrong passwords. */
-const DUMMY_HASH = `scrypt$${PASSWORD_COST.N}$${PASSWORD_COST.r}$${PASSWORD_COST.p}$${Buffer.alloc(16, 7).toString('base64url')}$${Buffer.alloc(32).toString('base64url')}`;
