@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AmbientLight, AutoBrightness, brightnessForLux, DEFAULT_CURVE } from './ambient.ts';
+import { AmbientLight, AmbientReporter, AutoBrightness, brightnessForLux, DEFAULT_CURVE } from './ambient.ts';
+import { type AmbientSample, Hardware } from './index.ts';
 import { makeUnreadable, putFile, tempRoot } from './test-tree.ts';
 
 const IIO = 'sys/bus/iio/devices';
@@ -81,5 +82,61 @@ describe('AutoBrightness', () => {
     expect(ab.update(120, 1000)).toBeNull();
     expect(ab.current).toBe(40);
     expect(ab.update(1000, 2000)).toBe(70);
+  });
+});
+
+describe('AmbientReporter', () => {
+  it('passes on real changes of light and a heartbeat, not every poll', () => {
+    const r = new AmbientReporter({ minLogChange: 0.1, minIntervalMs: 10_000, heartbeatMs: 60_000 });
+    expect(r.offer(100, 0)).toBe(true); // first reading
+    expect(r.offer(5, 5000)).toBe(false); // too soon after the last report
+    expect(r.offer(110, 15_000)).toBe(false); // ~4 % more light: noise
+    expect(r.offer(150, 20_000)).toBe(true); // ~0.18 in log10: a change
+    expect(r.offer(150, 79_999)).toBe(false);
+    expect(r.offer(150, 80_000)).toBe(true); // heartbeat
+    expect(r.offer(null, 80_001)).toBe(true); // the sensor failed: at once
+    expect(r.offer(null, 100_000)).toBe(false);
+    expect(r.offer(150, 100_001)).toBe(true); // and it is back: at once
+  });
+});
+
+describe('Hardware.onAmbient on a simulated iio tree', () => {
+  it('reports readings with their time, a failing sensor as null, and replays the last one', async () => {
+    await putFile(root, `${IIO}/iio:device0/in_illuminance_raw`, '10\n');
+    await putFile(root, `${IIO}/iio:device0/in_illuminance_scale`, '0.5\n');
+    let now = 1_000_000;
+    const hw = new Hardware({
+      root,
+      ddc: false,
+      autoBrightness: { enabled: false },
+      ambientReport: { minIntervalMs: 0 },
+      now: () => now,
+    });
+    const seen: AmbientSample[] = [];
+    const off = hw.onAmbient((s) => seen.push(s));
+    // Automatic brightness off: the sensor is still read, and nothing is written to a backlight.
+    expect(await hw.autoStep()).toBeNull();
+    now += 5000;
+    await putFile(root, `${IIO}/iio:device0/in_illuminance_raw`, '4000\n');
+    await hw.autoStep();
+    now += 5000;
+    await hw.autoStep(); // same light: not reported again
+    now += 5000;
+    await makeUnreadable(root, `${IIO}/iio:device0/in_illuminance_raw`);
+    await hw.autoStep();
+    expect(seen).toEqual([{ lux: 5, at: 1_000_000 }, { lux: 2000, at: 1_005_000 }, null]);
+    off();
+    const late: AmbientSample[] = [];
+    hw.onAmbient((s) => late.push(s));
+    expect(late).toEqual([null]);
+  });
+
+  it('has no readings to give on a machine without a sensor', async () => {
+    const hw = new Hardware({ root, ddc: false });
+    await hw.start();
+    const seen: AmbientSample[] = [];
+    hw.onAmbient((s) => seen.push(s));
+    await hw.stop();
+    expect(seen).toEqual([]);
   });
 });

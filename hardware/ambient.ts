@@ -131,3 +131,43 @@ export class AutoBrightness {
     return this.applied;
   }
 }
+
+export interface AmbientReportOptions {
+  /** A change of at least this in log10(1 + lux) is reported (0.1 is ~26 %). */
+  minLogChange?: number;
+  /** No two reports closer than this, unless the sensor appears or disappears. */
+  minIntervalMs?: number;
+  /** An unchanged reading is reported again after this, so its reader can tell it is current. */
+  heartbeatMs?: number;
+}
+
+/**
+ * Decides which sensor readings are worth passing on (to the UI, whose state is re-sent whole on
+ * each change): a real change of light, or a heartbeat, never every poll.
+ */
+export class AmbientReporter {
+  private readonly minLogChange: number;
+  private readonly minIntervalMs: number;
+  private readonly heartbeatMs: number;
+  private last: { lux: number | null; at: number } | null = null;
+
+  constructor(opts: AmbientReportOptions = {}) {
+    this.minLogChange = opts.minLogChange ?? 0.1;
+    this.minIntervalMs = opts.minIntervalMs ?? 10_000;
+    this.heartbeatMs = opts.heartbeatMs ?? 60_000;
+  }
+
+  /** A reading (lux) or a failed one (null) at nowMs: should it be reported? */
+  offer(lux: number | null, nowMs: number): boolean {
+    const last = this.last;
+    let report: boolean;
+    if (!last) report = true;
+    else if ((last.lux === null) !== (lux === null)) report = true;
+    else if (nowMs - last.at < this.minIntervalMs) report = false;
+    else if (nowMs - last.at >= this.heartbeatMs) report = true;
+    else if (lux === null || last.lux === null) report = false;
+    else report = Math.abs(Math.log10(1 + lux) - Math.log10(1 + last.lux)) >= this.minLogChange;
+    if (report) this.last = { lux, at: nowMs };
+    return report;
+  }
+}

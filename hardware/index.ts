@@ -1,4 +1,10 @@
-import { AmbientLight, AutoBrightness, type AutoBrightnessOptions } from './ambient.ts';
+import {
+  AmbientLight,
+  type AmbientReportOptions,
+  AmbientReporter,
+  AutoBrightness,
+  type AutoBrightnessOptions,
+} from './ambient.ts';
 import { Backlight } from './backlight.ts';
 import { Ddc } from './ddc.ts';
 import { readDisk, type DiskReading } from './disk.ts';
@@ -34,12 +40,18 @@ export interface HardwareOptions {
   ddc?: boolean;
   /** Arm /dev/watchdog under root at start(). Default false: only on a real kiosk. */
   watchdog?: boolean | Omit<WatchdogOptions, 'root'>;
+  /** everyMs: how often the light sensor is read (also with automatic brightness off). */
   autoBrightness?: AutoBrightnessOptions & { enabled?: boolean; everyMs?: number };
+  /** Which sensor readings onAmbient() listeners get (changes and a heartbeat, not every poll). */
+  ambientReport?: AmbientReportOptions;
   /** How long a manual brightness command holds before automatic brightness resumes. */
   manualHoldMs?: number;
   shellDisplay?: ShellDisplayCallback;
   now?: () => number;
 }
+
+/** What onAmbient() listeners get: a reading (lux, measured at ms), or null when the sensor fails. */
+export type AmbientSample = { lux: number; at: number } | null;
 
 export interface HardwareSnapshot {
   temperatureC: number | null;
@@ -67,6 +79,9 @@ export class Hardware {
   private brightness: number | null = null;
   private lux: number | null = null;
   private autoTimer: NodeJS.Timeout | null = null;
+  private readonly reporter: AmbientReporter;
+  private readonly ambientListeners = new Set<(s: AmbientSample) => void>();
+  private lastSample: AmbientSample | undefined = undefined;
 
   constructor(opts: HardwareOptions = {}) {
     this.root = opts.root ?? '/';
@@ -90,13 +105,15 @@ export class Hardware {
     this.manualHoldMs = opts.manualHoldMs ?? 60 * 60_000;
     this.now = opts.now ?? Date.now;
     this.diskPath = opts.diskPath ?? this.root;
+    this.reporter = new AmbientReporter(opts.ambientReport);
   }
 
   async start(): Promise<void> {
     const current = await this.backlight.read();
     if (current.ok) this.brightness = current.value.percent;
     if (this.watchdog) await this.watchdog.start();
-    if (this.autoEnabled && (await this.ambient.detect())) {
+    // The sensor is read when there is one: for automatic brightness and for onAmbient() (the theme).
+    if (await this.ambient.detect()) {
       await this.autoStep();
       this.autoTimer = setInterval(() => void this.autoStep(), this.autoEveryMs);
       this.autoTimer.unref();
@@ -109,11 +126,33 @@ export class Hardware {
     if (this.watchdog) await this.watchdog.stop(true);
   }
 
-  /** One automatic brightness step: read the light sensor, apply the curve unless a manual level holds. */
+  /**
+   * Calls back with the sensor's readings (the last one at once, if any): on a real change of light,
+   * as a heartbeat, and null when the sensor fails. Returns an unsubscribe.
+   */
+  onAmbient(listener: (s: AmbientSample) => void): () => void {
+    this.ambientListeners.add(listener);
+    if (this.lastSample !== undefined) listener(this.lastSample);
+    return () => this.ambientListeners.delete(listener);
+  }
+
+  private emitAmbient(lux: number | null): void {
+    const at = this.now();
+    if (!this.reporter.offer(lux, at)) return;
+    this.lastSample = lux === null ? null : { lux, at };
+    for (const l of this.ambientListeners) l(this.lastSample);
+  }
+
+  /**
+   * One step: read the light sensor, tell onAmbient() listeners, then apply the brightness curve
+   * (when automatic brightness is on) unless a manual level holds.
+   */
   async autoStep(): Promise<number | null> {
     const lux = await this.ambient.readLux();
+    this.emitAmbient(lux.ok ? lux.value : null);
     if (!lux.ok) return null;
     this.lux = lux.value;
+    if (!this.autoEnabled) return null;
     const target = this.auto.update(lux.value, this.now());
     if (target === null || this.now() < this.manualUntil) return null;
     return (await this.applyBrightness(target)).length > 0 ? target : null;

@@ -16,6 +16,7 @@ import {
 } from '../../protocol/index.ts';
 import type { BridgeAction, KioskState, PlayItem } from '../bridge/types.ts';
 import { emptyKioskState } from '../bridge/types.ts';
+import { checkAmbient, sameAmbient } from '../bridge/ambient.ts';
 import { MessageCache } from './cache.ts';
 import { type IngestOutcome, ingest, PLAYABLE_PREFIX } from './ingest.ts';
 import { CommandExecutor } from './commands.ts';
@@ -81,6 +82,8 @@ export class AgentCore {
   shell: ShellPort | null;
   assetBaseUrl = '/assets/';
   invalidMessages = 0;
+  /** Light sensor readings refused by checkAmbient (a broken sensor; not MQTT, so not invalidMessages). */
+  invalidAmbientReadings = 0;
   readonly now: () => number;
 
   constructor(readonly opts: AgentCoreOptions) {
@@ -357,6 +360,17 @@ export class AgentCore {
   patchState(patch: Partial<KioskState>): void {
     this.state = { ...this.state, ...patch };
     this.updateNow(true);
+  }
+
+  /** The hardware's ambient light reading (validated: it crosses into the UI's state). */
+  setAmbient(reading: unknown): void {
+    const r = checkAmbient(reading);
+    if (!r.ok) {
+      this.invalidAmbientReadings++;
+      this.opts.log.warn({ error: r.error }, 'invalid ambient light reading dropped');
+      return;
+    }
+    if (!sameAmbient(this.state.ambient, r.value)) this.patchState({ ambient: r.value });
   }
 
   getState(): KioskState {

@@ -1,4 +1,5 @@
 import { statfs } from 'node:fs/promises';
+import type { AmbientReading } from '../bridge/types.ts';
 
 /**
  * What the agent needs from the device. hardware/ provides the Linux drivers and a simulator;
@@ -16,6 +17,11 @@ export interface HardwarePort {
   reboot(): Promise<void>;
   /** Free and total bytes of the file system holding `path`, or null when unknown. */
   diskFree(path: string): Promise<{ freeBytes: number; totalBytes: number } | null>;
+  /**
+   * Optional: the ambient light sensor's readings for the UI's day/night theme, the last one at once;
+   * null when the sensor fails. Devices without a sensor leave it out. Returns an unsubscribe.
+   */
+  watchAmbient?(listener: (reading: AmbientReading | null) => void): () => void;
 }
 
 export async function statfsDiskFree(

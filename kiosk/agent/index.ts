@@ -121,6 +121,8 @@ export async function startAgent(opts: StartAgentOptions): Promise<AgentHandle> 
   const startupMs = Math.round((performance.now() - t0) * 10) / 10;
   log.info({ startupMs, source: core.getState().source, uiUrl: ui?.url }, 'agent serving');
   if (!opts.offline) core.start();
+  // The light sensor (where the device has one) feeds the UI's day/night theme.
+  const unwatchAmbient = opts.hardware?.watchAmbient?.((r) => core.setAmbient(r)) ?? null;
 
   return {
     getState: () => core.getState(),
@@ -135,6 +137,7 @@ export async function startAgent(opts: StartAgentOptions): Promise<AgentHandle> 
     health: () => core.collectHealth(),
     core,
     close: async () => {
+      unwatchAmbient?.();
       await ui?.close();
       await core.close();
     },

@@ -34,6 +34,14 @@ export interface Playlist {
   computedAt: string;
 }
 
+/** One reading of the screen's ambient light sensor (hardware/ambient.ts, through the agent). */
+export interface AmbientReading {
+  /** Illuminance in lux, >= 0. */
+  lux: number;
+  /** When it was measured (ISO 8601); the UI ignores readings older than a few minutes. */
+  at: string;
+}
+
 export interface KioskState {
   screenId: string;
   appVersion: string;
@@ -66,6 +74,12 @@ export interface KioskState {
    * states that were not made by an agent (fixtures, previews); the UI then computes it itself.
    */
   feedFreshness?: Record<FeedKind, Record<string, Freshness>>;
+  /**
+   * Optional, additive: the latest ambient light reading, for the day/night theme. Null when the
+   * screen has no sensor or it failed; absent from states not made by an agent (fixtures, previews,
+   * older agents). The UI falls back to sunrise and sunset when it is null, absent or stale.
+   */
+  ambient?: AmbientReading | null;
 }
 
 export type BridgeAction =

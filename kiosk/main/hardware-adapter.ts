@@ -12,6 +12,7 @@ import {
   xsetDpms,
 } from '../../hardware/index.ts';
 import type { HardwarePort } from '../agent/hardware-port.ts';
+import type { AmbientReading } from '../bridge/types.ts';
 
 /**
  * The agent's HardwarePort on top of hardware/: the Linux drivers on a kiosk (root '/'), or the same
@@ -55,6 +56,13 @@ export class LinuxHardwarePort implements HardwarePort {
   async diskFree(path: string): Promise<{ freeBytes: number; totalBytes: number } | null> {
     const r = await readDisk(path);
     return r.ok ? r.value : null;
+  }
+
+  /** The iio light sensor's reported readings (hardware/index.ts onAmbient), as the bridge carries them. */
+  watchAmbient(listener: (reading: AmbientReading | null) => void): () => void {
+    return this.hw.onAmbient((s) =>
+      listener(s === null ? null : { lux: s.lux, at: new Date(s.at).toISOString() }),
+    );
   }
 }
 

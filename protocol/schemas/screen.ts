@@ -38,6 +38,11 @@ export const ScreenConfigSchema = z.object({
   idleTimeoutS: z.number().int().min(10).max(3600).default(60),
   /** Public base URL of the mobile companion, for QR hand-off codes. */
   mobileBaseUrl: z.string().max(300).optional(),
+  /**
+   * Optional, additive: the UI's colour theme. 'auto' (the default when absent) follows the ambient
+   * light sensor, else sunrise and sunset at the screen's location; 'day' or 'night' fixes it.
+   */
+  theme: z.enum(['auto', 'day', 'night']).optional(),
   version: z.number().int().positive(),
   updatedAt: IsoDateTime,
 });

@@ -21,9 +21,11 @@ export function App() {
   const langs = useKioskShallow(selectLanguages);
   const view = useKiosk((s) => s.view);
   const loc = useKiosk((s) => s.kiosk?.config?.location ?? null);
+  // URL override (previews, tests) > screen config > light sensor > sunrise and sunset (store/theme).
   const theme = useKiosk(
-    (s) => opts.theme ?? themeAt(Math.floor(s.now / 60_000) * 60_000, loc?.lat, loc?.lon),
+    (s) => opts.theme ?? s.theme?.theme ?? themeAt(Math.floor(s.now / 60_000) * 60_000, loc?.lat, loc?.lon),
   );
+  const themeSource = useKiosk((s) => (opts.theme ? 'override' : (s.theme?.source ?? 'sun')));
   const reloadSeq = useKiosk((s) => s.kiosk?.reloadSeq ?? null);
   const firstSeq = useRef<number | null>(null);
 
@@ -32,8 +34,9 @@ export function App() {
   }, [lang]);
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
+    document.documentElement.dataset.themeSource = themeSource;
     document.documentElement.dataset.profile = profile;
-  }, [theme, profile]);
+  }, [theme, themeSource, profile]);
   useEffect(() => {
     if (reloadSeq === null) return;
     if (firstSeq.current === null) firstSeq.current = reloadSeq;

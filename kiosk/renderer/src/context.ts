@@ -20,12 +20,16 @@ export interface RendererOptions {
   page: string | null;
   /** Info-screen page time, seconds (default 12). */
   pageS: number;
+  /** Shortens the light sensor theme's confirmation and hold times to this (tests, demos); null = default. */
+  themeHoldS: number | null;
 }
 
 export function optionsFrom(params: URLSearchParams): RendererOptions {
   const profile = params.get('profile');
   const theme = params.get('theme');
   const pageS = Number(params.get('pageS'));
+  const holdRaw = params.get('themeHoldS');
+  const themeHoldS = holdRaw === null || holdRaw === '' ? Number.NaN : Number(holdRaw);
   return {
     profile:
       profile === 'street-kiosk' ||
@@ -38,6 +42,7 @@ export function optionsFrom(params: URLSearchParams): RendererOptions {
     theme: theme === 'day' || theme === 'night' ? theme : null,
     page: params.get('page'),
     pageS: Number.isFinite(pageS) && pageS >= 2 && pageS <= 120 ? pageS : 12,
+    themeHoldS: Number.isFinite(themeHoldS) && themeHoldS >= 0 && themeHoldS <= 3600 ? themeHoldS : null,
   };
 }
 

@@ -12,11 +12,15 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import { chooseBridge } from './bridge/select.ts';
 import { OptionsContext, optionsFrom, SendContext } from './context.ts';
+import { tuningWithHold } from './lib/theme.ts';
 import { createKioskStore, StoreContext } from './store/index.ts';
 
 const params = new URLSearchParams(window.location.search);
 const options = optionsFrom(params);
-const store = createKioskStore({ initial: options.lang ? { lang: options.lang } : {} });
+const store = createKioskStore({
+  initial: options.lang ? { lang: options.lang } : {},
+  themeTuning: tuningWithHold(options.themeHoldS),
+});
 const bridge = chooseBridge(window, params);
 const send = bridge.send.bind(bridge);
 

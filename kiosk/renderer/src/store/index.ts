@@ -2,8 +2,10 @@ import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
 import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
+import { checkAmbient } from '../../../bridge/ambient.ts';
 import type { KioskState } from '../../../bridge/types.ts';
 import type { EventRange } from '../lib/feeds.ts';
+import { DEFAULT_THEME_TUNING, decideTheme, type ThemeMemory, type ThemeTuning } from '../lib/theme.ts';
 
 /** The views of the touch UI; the names are the `data-view` values of DESIGN.md. */
 export type View = 'attract' | 'home' | 'events' | 'map' | 'transport' | 'water' | 'parking';
@@ -17,6 +19,13 @@ export interface BridgeSlice {
   linkUp: boolean;
   setKiosk: (s: KioskState) => void;
   setLinkUp: (up: boolean) => void;
+  /** Parts of states refused by the renderer's own checks (e.g. a malformed light reading). */
+  invalidInputs: number;
+}
+
+/** The day/night theme as decided from the sensor, the sun and the config (lib/theme.ts). */
+export interface ThemeSlice {
+  theme: ThemeMemory | null;
 }
 
 /** One clock for the whole UI, ticked once a second; countdowns and freshness read it. */
@@ -55,20 +64,50 @@ export interface UiSlice extends UiState {
   resetUi: (now: number) => void;
 }
 
-export type KioskStore = BridgeSlice & ClockSlice & UiSlice;
+export type KioskStore = BridgeSlice & ClockSlice & UiSlice & ThemeSlice;
 
-const createBridgeSlice: StateCreator<KioskStore, [], [], BridgeSlice> = (set) => ({
-  kiosk: null,
-  linkUp: false,
-  setKiosk: (kiosk) => set({ kiosk }),
-  setLinkUp: (linkUp) => set({ linkUp }),
-});
+function nextTheme(s: KioskStore, kiosk: KioskState | null, now: number, tuning: ThemeTuning) {
+  const cfg = kiosk?.config;
+  return decideTheme(
+    s.theme,
+    { setting: cfg?.theme ?? 'auto', ambient: kiosk?.ambient ?? null, location: cfg?.location ?? null },
+    now,
+    tuning,
+  );
+}
+
+/** The state as the renderer keeps it: a malformed light reading becomes "no sensor", logged and counted. */
+function checked(kiosk: KioskState): { kiosk: KioskState; invalid: boolean } {
+  if (kiosk.ambient === undefined || kiosk.ambient === null) return { kiosk, invalid: false };
+  const r = checkAmbient(kiosk.ambient);
+  if (r.ok) return { kiosk, invalid: false };
+  console.warn(`ambient light reading ignored: ${r.error}`);
+  return { kiosk: { ...kiosk, ambient: null }, invalid: true };
+}
+
+const createBridgeSlice =
+  (tuning: ThemeTuning): StateCreator<KioskStore, [], [], BridgeSlice> =>
+  (set) => ({
+    kiosk: null,
+    linkUp: false,
+    invalidInputs: 0,
+    setKiosk: (incoming) =>
+      set((s) => {
+        const { kiosk, invalid } = checked(incoming);
+        return {
+          kiosk,
+          theme: nextTheme(s, kiosk, s.now, tuning),
+          ...(invalid ? { invalidInputs: s.invalidInputs + 1 } : {}),
+        };
+      }),
+    setLinkUp: (linkUp) => set({ linkUp }),
+  });
 
 const createClockSlice =
-  (now: number): StateCreator<KioskStore, [], [], ClockSlice> =>
+  (now: number, tuning: ThemeTuning): StateCreator<KioskStore, [], [], ClockSlice> =>
   (set) => ({
     now,
-    tick: (t) => set({ now: t }),
+    tick: (t) => set((s) => ({ now: t, theme: nextTheme(s, s.kiosk, t, tuning) })),
   });
 
 export function initialUi(now: number, session = 0): UiState {
@@ -105,13 +144,15 @@ const createUiSlice =
 
 /** A fresh store (one per renderer, one per test). `initial` pins UI fields, e.g. a preview's language. */
 export function createKioskStore(
-  opts: { now?: number; initial?: Partial<UiState> } = {},
+  opts: { now?: number; initial?: Partial<UiState>; themeTuning?: ThemeTuning } = {},
 ): StoreApi<KioskStore> {
   const now = opts.now ?? Date.now();
   const initial = opts.initial ?? {};
+  const tuning = opts.themeTuning ?? DEFAULT_THEME_TUNING;
   return createStore<KioskStore>()((...a) => ({
-    ...createBridgeSlice(...a),
-    ...createClockSlice(now)(...a),
+    theme: null,
+    ...createBridgeSlice(tuning)(...a),
+    ...createClockSlice(now, tuning)(...a),
     ...createUiSlice(now, initial)(...a),
   }));
 }

@@ -65,4 +65,40 @@ describe('kiosk store', () => {
     a.getState().go('water');
     expect(b.getState().view).toBe('attract');
   });
+
+  it('decides the theme from the light reading in the state, the config and the sun', () => {
+    const noon = Date.parse('2026-12-21T12:00:00Z'); // day by the sun in Copenhagen
+    const store = createKioskStore({ now: noon });
+    const at = (t: number) => new Date(t).toISOString();
+    store.getState().setKiosk(demoState(noon));
+    expect(store.getState().theme).toMatchObject({ theme: 'day', source: 'sun' });
+    store.getState().setKiosk({ ...demoState(noon), ambient: { lux: 3, at: at(noon) } });
+    expect(store.getState().theme).toMatchObject({ theme: 'night', source: 'sensor' });
+    // Nothing new from the sensor for longer than it may be trusted: the sun again.
+    store.getState().tick(noon + 181_000);
+    expect(store.getState().theme).toMatchObject({ theme: 'day', source: 'sun' });
+    // A fixed theme in the screen's config beats the sensor.
+    const cfg = demoState(noon);
+    cfg.config = { ...cfg.config!, theme: 'night' };
+    store.getState().setKiosk({ ...cfg, ambient: { lux: 5000, at: at(noon + 181_000) } });
+    expect(store.getState().theme).toMatchObject({ theme: 'night', source: 'override' });
+  });
+
+  it('treats a malformed light reading from the bridge as no sensor, and counts it', () => {
+    const noon = Date.parse('2026-12-21T12:00:00Z');
+    const store = createKioskStore({ now: noon });
+    const bad = { ...demoState(noon), ambient: { lux: -4, at: 'now' } };
+    const warn = console.warn;
+    const warned: string[] = [];
+    console.warn = (m: string) => warned.push(m);
+    try {
+      store.getState().setKiosk(bad);
+    } finally {
+      console.warn = warn;
+    }
+    expect(store.getState().kiosk?.ambient).toBeNull();
+    expect(store.getState().invalidInputs).toBe(1);
+    expect(warned[0]).toMatch(/ambient light reading ignored: lux/);
+    expect(store.getState().theme).toMatchObject({ theme: 'day', source: 'sun' });
+  });
 });
