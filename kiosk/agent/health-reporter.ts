@@ -32,6 +32,8 @@ export class HealthReporter {
   private timer: NodeJS.Timeout | null = null;
   private intervalS = 0;
   renderer: Health['renderer'] = { state: 'unknown', restarts: 0 };
+  /** The map tiles file's state (tiles/service.ts), when the agent serves one. */
+  mapTiles: (() => Health['mapTiles']) | null = null;
   last: Health | null = null;
 
   constructor(private readonly src: HealthSource) {
@@ -67,6 +69,8 @@ export class HealthReporter {
       ...figures,
     });
     h.campaigns = campaigns;
+    const tiles = this.mapTiles?.();
+    if (tiles) h.mapTiles = tiles;
     this.last = h;
     return h;
   }

@@ -5,6 +5,7 @@ import type { BridgeAction, KioskState } from '../bridge/types.ts';
 import { startUiServer, type UiServer } from '../bridge/ws-server.ts';
 import { AgentCore } from './agent.ts';
 import { type HardwarePort, SimulatedHardware } from './hardware-port.ts';
+import { TileService } from './tiles/service.ts';
 import { createLogger, type Logger } from './log.ts';
 import type { RendererReport, ShellPort } from './shell-port.ts';
 
@@ -37,6 +38,8 @@ export interface StartAgentOptions {
   now?: () => number;
   /** Load the cache and serve the UI, but do not connect (tests, diagnostics). */
   offline?: boolean;
+  /** A local MBTiles or PMTiles file for the kiosk map (STANDER_MAP_TILES); served at /tiles/. */
+  mapTiles?: string | null;
 }
 
 /** What a shell (Electron IPC, the WebSocket bridge) and tests get from a running agent. */
@@ -100,7 +103,13 @@ export async function startAgent(opts: StartAgentOptions): Promise<AgentHandle> 
   });
   await core.loadFromDisk();
   let ui: UiServer | null = null;
+  let tiles: TileService | null = null;
   if (opts.uiPort !== null) {
+    // Opened in the background: a large file must not delay the UI; /tiles/metadata.json waits for it.
+    tiles = new TileService({ path: opts.mapTiles ?? null, log });
+    void tiles.open();
+    const status = tiles;
+    core.health.mapTiles = () => status.status();
     try {
       ui = await startUiServer({
         port: opts.uiPort ?? 8090,
@@ -108,8 +117,10 @@ export async function startAgent(opts: StartAgentOptions): Promise<AgentHandle> 
         api: core,
         assets: core.content,
         log,
+        tiles,
       });
     } catch (e) {
+      await tiles.close();
       await core.close();
       throw new Error(
         `UI server could not listen on 127.0.0.1:${opts.uiPort ?? 8090}: ${(e as Error).message}`,
@@ -139,6 +150,7 @@ export async function startAgent(opts: StartAgentOptions): Promise<AgentHandle> 
     close: async () => {
       unwatchAmbient?.();
       await ui?.close();
+      await tiles?.close();
       await core.close();
     },
   };

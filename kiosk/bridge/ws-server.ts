@@ -36,6 +36,8 @@ export interface UiServerOptions {
   assets: AssetSource;
   log: Logger;
   debounceMs?: number;
+  /** GET /tiles/... (the local map tiles file, kiosk/agent/tiles/service.ts); absent: 404. */
+  tiles?: { handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> };
 }
 
 export interface UiServer {
@@ -172,6 +174,8 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
       return send(res, 400, 'bad path');
     }
     if (path === '/bridge') return send(res, 426, 'WebSocket upgrade required');
+    if (path.startsWith('/tiles/'))
+      return opts.tiles ? opts.tiles.handle(req, res, path) : send(res, 404, 'no map tiles');
     const asset = /^\/assets\/([a-f0-9]{64})$/.exec(path);
     if (asset) {
       const f = opts.assets.open(asset[1]!);
