@@ -15,6 +15,7 @@ describe('kiosk settings', () => {
       uiPort: 8090,
       shell: 'none',
       logLevel: 'info',
+      mapTiles: null,
     });
   });
 
@@ -36,6 +37,8 @@ describe('kiosk settings', () => {
       shell: 'chromium',
       cacheDir: '/c',
     });
+    expect(readSettings(['--map-tiles', '/maps/cph.pmtiles'], env).mapTiles).toBe('/maps/cph.pmtiles');
+    expect(readSettings([], { ...env, STANDER_MAP_TILES: '/m/x.mbtiles' }).mapTiles).toBe('/m/x.mbtiles');
   });
 
   it('refuses what cannot work, with a clear message', () => {

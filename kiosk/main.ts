@@ -25,6 +25,8 @@ export interface KioskSettings {
   uiPort: number;
   shell: ShellKind;
   logLevel: string;
+  /** Absolute path of a local MBTiles/PMTiles file for the map, or null for the built-in base map. */
+  mapTiles: string | null;
 }
 
 const FLAGS = {
@@ -36,6 +38,7 @@ const FLAGS = {
   'ui-port': 'STANDER_UI_PORT',
   shell: 'STANDER_SHELL',
   'log-level': 'STANDER_LOG_LEVEL',
+  'map-tiles': 'STANDER_MAP_TILES',
 } as const;
 
 const HELP = `Usage: npm run kiosk -- [flags]
@@ -50,6 +53,7 @@ Runs one screen: its agent (MQTT sync, cache, downloads, schedule, health, comma
   --ui-port N          STANDER_UI_PORT       UI server on 127.0.0.1 (default 8090)
   --shell KIND         STANDER_SHELL         electron | chromium | none (default electron if installed)
   --log-level LEVEL    STANDER_LOG_LEVEL     pino level (default info)
+  --map-tiles FILE     STANDER_MAP_TILES     local .mbtiles or .pmtiles base map (default: built-in)
 `;
 
 /** The shells are loaded only when used, so `--shell none` starts without Playwright or Electron. */
@@ -107,6 +111,7 @@ export function readSettings(argv: string[], env: NodeJS.ProcessEnv = process.en
     uiPort,
     shell,
     logLevel: get('log-level') ?? 'info',
+    mapTiles: get('map-tiles') ? resolve(get('map-tiles')!) : null,
   };
 }
 
@@ -154,6 +159,7 @@ async function main(): Promise<void> {
     uiPort: settings.uiPort,
     hardware: hw.port,
     log,
+    mapTiles: settings.mapTiles,
   });
   const uiUrl = agent.uiUrl!;
   const shell =

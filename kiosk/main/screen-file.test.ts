@@ -77,7 +77,13 @@ describe('shell settings', () => {
       STANDER_UI_PORT: '0',
       STANDER_CACHE_DIR: '/var/cache/x1',
     });
-    expect(fromEnv).toMatchObject({ screenId: 'x1', uiPort: 0, cacheDir: '/var/cache/x1' });
+    expect(fromEnv).toMatchObject({ screenId: 'x1', uiPort: 0, cacheDir: '/var/cache/x1', mapTiles: null });
+    const withTiles = await readShellSettings({
+      STANDER_SCREEN_ID: 'x1',
+      STANDER_SCREEN_TOKEN: 't',
+      STANDER_MAP_TILES: '/srv/maps/cph.pmtiles',
+    });
+    expect(withTiles.mapTiles).toBe('/srv/maps/cph.pmtiles');
     await expect(readShellSettings({ STANDER_SCREEN_FILE: join(dir, 'none.json') })).rejects.toThrow(
       /ENOENT/,
     );

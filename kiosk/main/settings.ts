@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DEFAULT_SCREEN_FILE, readScreenFile } from './screen-file.ts';
 
 /**
@@ -17,6 +17,8 @@ export interface ShellSettings {
   shell: 'electron' | 'chromium' | 'none';
   displays: 'all' | 'primary' | number[];
   memoryLimitMb: number;
+  /** STANDER_MAP_TILES: a local MBTiles/PMTiles file for the map, or null. */
+  mapTiles: string | null;
 }
 
 function port(v: string | undefined, fallback: number): number {
@@ -77,5 +79,6 @@ export async function readShellSettings(
     shell: pickShell(env, electronAvailable),
     displays: parseDisplays(env.STANDER_DISPLAYS),
     memoryLimitMb: Number(env.STANDER_RENDERER_MEMORY_MB ?? 800) || 800,
+    mapTiles: env.STANDER_MAP_TILES ? resolve(env.STANDER_MAP_TILES) : null,
   };
 }

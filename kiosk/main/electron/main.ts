@@ -45,6 +45,7 @@ async function main(): Promise<void> {
     rendererDir: process.env.STANDER_RENDERER_DIR ?? join(app.getAppPath(), 'dist', 'renderer'),
     appVersion: app.getVersion(),
     hardware: hw.port,
+    mapTiles: s.mapTiles,
   });
   if (!agent.uiUrl) throw new Error('agent started without its UI server');
   const shell = startElectronShell({
