@@ -121,24 +121,28 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   const throttle = new FailureThrottle(opts.maxAuthFailuresPerMinute ?? 30, 60_000);
   const publicLimit = new PublicLimiter(opts.publicLimits);
   // The agent keeps a persistent session (clean: false), so aedes queues QoS 1 messages for it while
-  // it is offline. For retained topics (feeds, campaigns, configs) that queue is useless, since the
-  // agent subscribes again on every connect and then gets the retained latest, and it grows without
-  // bound during an outage (every feed update x every offline screen). So retained feed snapshots are
-  // not queued for sessions whose client is not connected. Campaign changes still are: they are rare,
-  // and a deletion (an empty retained payload) leaves nothing in the retained store, so a screen that
-  // was away when a campaign was withdrawn would otherwise never learn of it.
+  // it is offline. For retained state (feed snapshots, campaigns, screen configs) that queue only
+  // repeats what the agent gets anyway: it subscribes again on every connect (kiosk/agent/connection.ts)
+  // and then receives the retained latest of each topic. Queued, every intermediate version was sent
+  // first, one event-loop turn each, before the screen could be current; and for feeds the queue grew
+  // without bound during an outage (every update x every offline screen). So a retained message with
+  // a payload on those topics is not queued for sessions whose client is not connected. A deletion
+  // (an empty retained payload: a campaign withdrawn, a screen's config cleared) still is: it leaves
+  // nothing in the retained store, so a screen that was away would otherwise never learn of it. Each
+  // campaign id is used once (tombstones keep it taken), so a queued deletion never overtakes a
+  // re-creation of the same topic.
   const internals = aedes as unknown as {
     clients: Record<string, unknown>;
     persistence: {
       outgoingEnqueueCombi(
         subs: Array<{ clientId: string }>,
-        packet: { retain?: boolean; topic?: string },
+        packet: { retain?: boolean; topic?: string; payload?: Buffer | string },
       ): Promise<void>;
     };
   };
   const enqueueCombi = internals.persistence.outgoingEnqueueCombi.bind(internals.persistence);
   internals.persistence.outgoingEnqueueCombi = (subs, packet) => {
-    const skipOffline = packet.retain === true && parseTopic(packet.topic ?? '')?.kind === 'feed';
+    const skipOffline = packet.retain === true && !isTombstone(packet) && isRetainedState(packet.topic);
     return enqueueCombi(
       skipOffline ? subs.filter((sub) => internals.clients[sub.clientId] !== undefined) : subs,
       packet,
@@ -404,6 +408,18 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
 function remoteAddress(client: Client): string {
   const conn = client.conn as Partial<net.Socket>;
   return client.req?.socket?.remoteAddress ?? conn.remoteAddress ?? 'unknown';
+}
+
+/** An empty retained payload: the deletion of the topic's retained message. */
+function isTombstone(packet: { payload?: Buffer | string }): boolean {
+  return packet.payload === undefined || packet.payload.length === 0;
+}
+
+/** Topics whose retained latest a screen receives again with its subscriptions on every connect. */
+function isRetainedState(topic: string | undefined): boolean {
+  const parsed = parseTopic(topic ?? '');
+  if (!parsed) return false;
+  return parsed.kind === 'feed' || parsed.kind === 'campaign' || parsed.channel === 'config';
 }
 
 /** The identity a leftover will is checked against: the screen named in its own status topic. */
