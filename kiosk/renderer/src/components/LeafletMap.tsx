@@ -2,6 +2,7 @@ import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import { useEffect, useRef, useState } from 'react';
 import landRaw from '../../../../content/map/copenhagen-land.geojson?raw';
+import type { TileSource } from '../lib/tiles.ts';
 
 export interface MapPoint {
   id: string;
@@ -23,8 +24,10 @@ function landData(): GeoJSON.GeoJsonObject {
 const BOUNDS = L.latLngBounds([55.55, 12.35], [55.8, 12.75]);
 
 /**
- * Leaflet over the bundled offline land polygons (no tiles fetched). One map instance per mount,
- * removed on unmount; markers are divIcons (no image assets), focusable with role=button.
+ * Leaflet over the bundled offline land polygons, with the agent's raster tiles on top when it has
+ * a tiles file (`tiles`, lib/tiles.ts; only inside the file's bounds, so the land still shows
+ * around it). One map instance per mount, removed on unmount; markers are divIcons (no image
+ * assets), focusable with role=button.
  */
 export function LeafletMap({
   center,
@@ -39,6 +42,7 @@ export function LeafletMap({
   className = '',
   label,
   zoomLabels,
+  tiles = null,
 }: {
   center: { lat: number; lon: number };
   zoom?: number;
@@ -52,10 +56,12 @@ export function LeafletMap({
   className?: string;
   label: string;
   zoomLabels?: { in: string; out: string };
+  tiles?: TileSource | null;
 }) {
   const el = useRef<HTMLElement>(null);
   const map = useRef<L.Map | null>(null);
   const layer = useRef<L.LayerGroup | null>(null);
+  const credits = useRef<L.Control.Attribution | null>(null);
   const pick = useRef(onPick);
   pick.current = onPick;
 
@@ -82,6 +88,7 @@ export function LeafletMap({
       clearTimeout(timer);
       map.current = null;
       layer.current = null;
+      credits.current = null;
       const dead = m;
       if (dead) setTimeout(() => dead.remove(), 0);
     };
@@ -107,8 +114,12 @@ export function LeafletMap({
       markerZoomAnimation: false,
       inertia: false,
     });
-    L.control.attribution({ prefix: false }).addAttribution(attribution).addTo(m);
+    credits.current = L.control.attribution({ prefix: false }).addAttribution(attribution).addTo(m);
+    // The land lies under the tile pane (200), so a tiles file covers it where it has tiles.
+    const landPane = m.createPane('land');
+    landPane.style.zIndex = '150';
     L.geoJSON(landData(), {
+      pane: 'land',
       interactive: false,
       style: { className: 'land', stroke: true, weight: 1 },
     }).addTo(m);
@@ -119,6 +130,27 @@ export function LeafletMap({
   useEffect(() => {
     if (ready) map.current?.setView([center.lat, center.lon], zoom, { animate: false });
   }, [center.lat, center.lon, zoom, ready]);
+
+  // The tiles file's layer, above the land and below the markers; its attribution beside ours.
+  useEffect(() => {
+    const m = map.current;
+    const ctl = credits.current;
+    if (!ready || !m || !tiles) return;
+    const [w, s, e, n] = tiles.bounds ?? [-180, -85.06, 180, 85.06];
+    const tl = L.tileLayer(tiles.template, {
+      minNativeZoom: tiles.minzoom,
+      maxNativeZoom: tiles.maxzoom,
+      bounds: L.latLngBounds([s, w], [n, e]),
+      className: 'file-tiles',
+      keepBuffer: 1,
+    }).addTo(m);
+    const credit = tiles.attribution ? escapeHtml(tiles.attribution) : '';
+    if (credit) ctl?.addAttribution(credit);
+    return () => {
+      if (credit) ctl?.removeAttribution(credit);
+      tl.remove();
+    };
+  }, [tiles, ready]);
 
   useEffect(() => {
     const g = layer.current;
@@ -157,7 +189,7 @@ export function LeafletMap({
   }, [points, here, hereLabel, selectedId, interactive, ready]);
 
   return (
-    <div className={`map-wrap ${className}`}>
+    <div className={`map-wrap ${className}`} data-basemap={tiles ? 'tiles' : 'geojson'}>
       <section ref={el} className="leaflet-host" aria-label={label} />
       {interactive && zoomLabels && (
         <div className="map-zoom">

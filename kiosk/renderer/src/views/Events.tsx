@@ -10,6 +10,7 @@ import { useConfigured } from '../hooks.ts';
 import { useT } from '../i18n.ts';
 import { allEvents, categoriesOf, eventsIn } from '../lib/feeds.ts';
 import { pick } from '../lib/localized.ts';
+import { type TileSource, useMapTiles } from '../lib/tiles.ts';
 import { cphDay, formatDayShort, formatTime } from '../lib/time.ts';
 import { useKiosk, useStoreApi } from '../store/index.ts';
 
@@ -34,6 +35,7 @@ export function Events() {
   const minute = useKiosk((s) => Math.floor(s.now / 60_000));
   const kiosk = useKiosk((s) => s.kiosk);
   const areas = useConfigured('events');
+  const tiles = useMapTiles();
   const inRange = useMemo(
     () => eventsIn(allEvents(kiosk, minute * 60_000), range, minute * 60_000),
     [kiosk, minute, range],
@@ -45,7 +47,7 @@ export function Events() {
   const snap = areas.find((a) => a.snapshot)?.snapshot ?? null;
   const snapExpired = useKiosk((s) => (snap ? freshnessOf(snap, s.now).state === 'expired' : false));
 
-  if (selected) return <EventDetail e={selected} />;
+  if (selected) return <EventDetail e={selected} tiles={tiles} />;
   return (
     <main className="view events" data-view="events" aria-labelledby="events-title">
       <h1 id="events-title" className="view-title">
@@ -126,7 +128,8 @@ export function Events() {
   );
 }
 
-export function EventDetail({ e }: { e: CityEvent }) {
+/** `tiles`: the agent's base map on a kiosk (the mobile companion leaves it out). */
+export function EventDetail({ e, tiles = null }: { e: CityEvent; tiles?: TileSource | null }) {
   const { t, lang } = useT();
   const store = useStoreApi();
   const when = useWhen();
@@ -181,6 +184,7 @@ export function EventDetail({ e }: { e: CityEvent }) {
           interactive={false}
           attribution={t('map.attribution')}
           label={`${t('events.venue')}: ${e.venue ?? title}`}
+          tiles={tiles}
         />
       )}
       <div className="event-qr">

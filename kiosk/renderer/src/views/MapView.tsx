@@ -4,6 +4,7 @@ import { Icon } from '../components/Icons.tsx';
 import { LeafletMap, type MapPoint } from '../components/LeafletMap.tsx';
 import { useT } from '../i18n.ts';
 import { type Poi, loadPois } from '../lib/pois.ts';
+import { useMapTiles } from '../lib/tiles.ts';
 import { useKiosk, useStoreApi } from '../store/index.ts';
 import { ParkingCard } from './Parking.tsx';
 import { StopBoard } from './Transport.tsx';
@@ -18,6 +19,7 @@ export function MapView() {
   const here = useKiosk((s) => s.kiosk?.config?.location ?? null);
   const poiId = useKiosk((s) => s.poiId);
   const session = useKiosk((s) => s.session);
+  const tiles = useMapTiles();
   const points: MapPoint[] = useMemo(
     () =>
       POIS.map((p) => ({
@@ -51,6 +53,7 @@ export function MapView() {
           attribution={t('map.attribution')}
           label={t('map.title')}
           zoomLabels={{ in: t('map.zoomIn'), out: t('map.zoomOut') }}
+          tiles={tiles}
         />
         <ul className="map-legend" aria-hidden="true">
           <li>

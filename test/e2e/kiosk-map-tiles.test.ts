@@ -1,0 +1,221 @@
+/**
+ * The kiosk map over a local tiles file (issue 5): the real UI server with the agent's tile service
+ * (kiosk/agent/tiles) serves an MBTiles and a PMTiles file made here; the street kiosk's map shows
+ * their raster tiles with the file's attribution, and falls back to the built-in GeoJSON base map
+ * for a broken or vector file. Tiles are asserted loaded from /tiles/ and visible in the screenshot.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../kiosk/agent/log.ts';
+import { startTileService, type TileService } from '../../kiosk/agent/tiles/service.ts';
+import { tilesFor, writeMbtiles, writePmtiles } from '../../kiosk/agent/tiles/test-files.ts';
+import type { KioskState } from '../../kiosk/bridge/types.ts';
+import { startUiServer, type UiServer } from '../../kiosk/bridge/ws-server.ts';
+import { demoState } from '../../kiosk/renderer/src/fixtures/demo-state.ts';
+import { launch, openPage } from './support/browser.ts';
+import { axe, shot } from './support/ui.ts';
+
+const BOUNDS: [number, number, number, number] = [12.5, 55.64, 12.64, 55.72];
+const MB_RGB: [number, number, number] = [150, 190, 235];
+const PM_RGB: [number, number, number] = [170, 225, 160];
+
+let dir: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'stander-e2e-tiles-'));
+  await writeMbtiles(join(dir, 'cph.mbtiles'), {
+    tiles: tilesFor(BOUNDS, 13, 15, MB_RGB),
+    metadata: {
+      name: 'Copenhagen (MBTiles test)',
+      format: 'png',
+      minzoom: '13',
+      maxzoom: '15',
+      bounds: BOUNDS.join(','),
+      attribution: '<a href="https://example.org">&copy; Testkort MBTiles</a>',
+    },
+  });
+  await writePmtiles(join(dir, 'cph.pmtiles'), {
+    tiles: tilesFor(BOUNDS, 13, 15, PM_RGB),
+    tileType: 2,
+    bounds: BOUNDS,
+    metadata: { name: 'Copenhagen (PMTiles test)', attribution: '© Testkort PMTiles' },
+  });
+  await writeFile(
+    join(dir, 'broken.pmtiles'),
+    Buffer.concat([Buffer.from('PMTiles\u0003'), Buffer.alloc(40, 9)]),
+  );
+  await writePmtiles(join(dir, 'vector.pmtiles'), {
+    tiles: [{ z: 0, x: 0, y: 0, data: Uint8Array.from([0x1a, 0x02, 0x78, 0x02]) }],
+    tileType: 1,
+    bounds: BOUNDS,
+    metadata: {},
+  });
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** The agent's UI server with its tile service, fed the demo state. */
+async function serve(file: string): Promise<{ ui: UiServer; tiles: TileService; close(): Promise<void> }> {
+  const tiles = await startTileService({ path: join(dir, file), log: silentLogger });
+  const state: KioskState = demoState(Date.now());
+  const ui = await startUiServer({
+    port: 0,
+    rendererDir: join(import.meta.dirname, '../../dist/renderer'),
+    api: { getState: () => state, subscribe: () => () => undefined, dispatch: () => undefined },
+    assets: { open: () => null },
+    log: silentLogger,
+    tiles,
+  });
+  return {
+    ui,
+    tiles,
+    close: async () => {
+      await ui.close();
+      await tiles.close();
+    },
+  };
+}
+
+async function openMap(url: string): Promise<Page> {
+  const page = await openPage(browser, `${url}/?theme=day`, 'street-kiosk');
+  await page.waitForSelector('[data-view="attract"]', { timeout: 60_000 });
+  await page.locator('.attract-invite').click();
+  await page.waitForSelector('[data-view="home"]');
+  await page.locator('.bottom-nav').getByRole('button', { name: 'Kort', exact: true }).click();
+  await page.waitForSelector('[data-view="map"] .leaflet-container', { timeout: 60_000 });
+  return page;
+}
+
+interface TileImg {
+  src: string;
+  w: number;
+  complete: boolean;
+}
+const tileImgs = (page: Page, scope: string) =>
+  page.$$eval(`${scope} img.leaflet-tile`, (els) =>
+    els.map((e) => {
+      const img = e as HTMLImageElement;
+      return { src: img.src, w: img.naturalWidth, complete: img.complete };
+    }),
+  ) as Promise<TileImg[]>;
+
+/** Share of the screenshot's map area whose pixels have the tiles' colour (either checker shade). */
+function colourShare(
+  png: Buffer,
+  box: { x: number; y: number; width: number; height: number },
+  rgb: number[],
+): number {
+  const img = PNG.sync.read(png);
+  let hit = 0;
+  let all = 0;
+  for (let y = Math.floor(box.y); y < box.y + box.height; y += 7) {
+    for (let x = Math.floor(box.x); x < box.x + box.width; x += 7) {
+      const i = (y * img.width + x) * 4;
+      all++;
+      for (const k of [1, 0.8]) {
+        if ([0, 1, 2].every((c) => Math.abs(img.data[i + c]! - Math.round(rgb[c]! * k)) <= 3)) {
+          hit++;
+          break;
+        }
+      }
+    }
+  }
+  return hit / Math.max(1, all);
+}
+
+describe('kiosk map with a local tiles file', () => {
+  for (const [file, rgb, credit] of [
+    ['cph.mbtiles', MB_RGB, '© Testkort MBTiles'],
+    ['cph.pmtiles', PM_RGB, '© Testkort PMTiles'],
+  ] as const) {
+    it(`draws the raster tiles of ${file} with its attribution, axe-clean`, {
+      timeout: 240_000,
+    }, async () => {
+      const s = await serve(file);
+      try {
+        const page = await openMap(s.ui.url);
+        const map = page.locator('[data-view="map"] .map-wrap');
+        await expect.poll(() => map.getAttribute('data-basemap'), { timeout: 60_000 }).toBe('tiles');
+        // Every tile the map asked for has loaded, from the agent's /tiles/, as a real image.
+        await expect
+          .poll(
+            async () => {
+              const imgs = await tileImgs(page, '[data-view="map"]');
+              return imgs.length >= 4 && imgs.every((i) => i.complete && i.w === 256);
+            },
+            { timeout: 60_000, interval: 500 },
+          )
+          .toBe(true);
+        const imgs = await tileImgs(page, '[data-view="map"]');
+        for (const i of imgs)
+          expect(i.src).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/tiles\/15\/\d+\/\d+\.png\?v=[0-9a-f]{16}$/);
+        expect(s.tiles.status()).toMatchObject({ state: 'ok', errors: 0 });
+        expect(s.tiles.status().served).toBeGreaterThanOrEqual(imgs.length);
+        const attribution = await page.textContent('[data-view="map"] .leaflet-control-attribution');
+        expect(attribution).toContain(credit);
+        expect(attribution).toContain('OpenStreetMap');
+        // Markers stay above the tiles and the tiles really are on screen.
+        expect(await page.locator('[data-view="map"] .leaflet-marker-icon').count()).toBeGreaterThan(3);
+        const box = (await map.boundingBox())!;
+        const path = await shot(page, 'street-kiosk', `map-tiles-${file.split('.')[1]}`, 'da');
+        expect(colourShare(await readFile(path), box, rgb)).toBeGreaterThan(0.4);
+        expect(await axe(page)).toEqual([]);
+
+        // The event detail's venue map uses the same tiles.
+        await page.locator('.bottom-nav').getByRole('button', { name: 'Begivenheder', exact: true }).click();
+        await page.waitForSelector('[data-view="events"]');
+        await page.locator('.event-item').first().click();
+        await page.waitForSelector('.event-detail .leaflet-container', { timeout: 60_000 });
+        await expect
+          .poll(
+            async () => {
+              const ev = await tileImgs(page, '.event-detail');
+              return ev.length > 0 && ev.every((i) => i.complete && i.w === 256);
+            },
+            { timeout: 60_000, interval: 500 },
+          )
+          .toBe(true);
+        await page.context().close();
+      } finally {
+        await s.close();
+      }
+    });
+  }
+
+  for (const [file, state] of [
+    ['broken.pmtiles', 'error'],
+    ['vector.pmtiles', 'unsupported'],
+    ['missing.mbtiles', 'error'],
+  ] as const) {
+    it(`falls back to the built-in base map for ${file} and reports ${state}`, {
+      timeout: 180_000,
+    }, async () => {
+      const s = await serve(file);
+      try {
+        expect(s.tiles.status().state).toBe(state);
+        const page = await openMap(s.ui.url);
+        await page.waitForSelector('[data-view="map"] path.land');
+        // Give a late metadata answer the chance to switch the map (it must not).
+        await page.waitForTimeout(1000);
+        expect(await page.getAttribute('[data-view="map"] .map-wrap', 'data-basemap')).toBe('geojson');
+        expect(await tileImgs(page, '[data-view="map"]')).toEqual([]);
+        expect(await page.locator('[data-view="map"] path.land').count()).toBeGreaterThan(0);
+        expect(await page.textContent('[data-view="map"] .leaflet-control-attribution')).toContain(
+          'OpenStreetMap',
+        );
+        if (file === 'broken.pmtiles') await shot(page, 'street-kiosk', 'map-tiles-fallback', 'da');
+        await page.context().close();
+      } finally {
+        await s.close();
+      }
+    });
+  }
+});
