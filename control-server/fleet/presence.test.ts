@@ -92,6 +92,24 @@ describe('Presence', () => {
     expect(presence.list().some((p) => p.screenId === 's3')).toBe(false);
   });
 
+  it('keeps the online count through connects, duplicates, disconnects and forgetting', async () => {
+    const base = presence.onlineCount();
+    presence.connected('c1');
+    presence.connected('c2');
+    presence.connected('c2');
+    await publish(topics.screenStatus('c1'), status('online')); // already online: not counted twice
+    await tick();
+    expect(presence.onlineCount()).toBe(base + 2);
+    presence.forget('c1'); // deleted while online
+    expect(presence.onlineCount()).toBe(base + 1);
+    presence.forget('c1');
+    presence.disconnected('c2');
+    expect(presence.onlineCount()).toBe(base + 1);
+    presence.disconnected('c2');
+    expect(presence.onlineCount()).toBe(base);
+    expect(presence.list().filter((p) => p.online).length).toBe(presence.onlineCount());
+  });
+
   it('emits a change for every status and state change', () => {
     expect(changes.filter((c) => c.screenId === 's1').map((c) => c.online)).toEqual([true, false]);
   });

@@ -49,6 +49,8 @@ export class Presence extends EventEmitter<PresenceEvents> {
   readonly #log: Logger;
   readonly #now: () => number;
   readonly #screens = new Map<string, Track>();
+  /** Screens online now: kept as a running count, so a connect or disconnect never walks the fleet. */
+  #online = 0;
   readonly #unsubs: Array<() => void> = [];
 
   constructor(o: PresenceOptions) {
@@ -98,14 +100,16 @@ export class Presence extends EventEmitter<PresenceEvents> {
   }
 
   onlineCount(): number {
-    let n = 0;
-    for (const t of this.#screens.values()) if (t.online) n++;
-    return n;
+    return this.#online;
   }
 
   /** Forgets a deleted screen. */
   forget(screenId: string): void {
-    if (this.#screens.delete(screenId)) screensOnline.set(this.onlineCount());
+    const t = this.#screens.get(screenId);
+    if (!t) return;
+    this.#screens.delete(screenId);
+    if (t.online) this.#online--;
+    screensOnline.set(this.#online);
   }
 
   /** Embedded broker: a connection of this screen was accepted. */
@@ -168,9 +172,10 @@ export class Presence extends EventEmitter<PresenceEvents> {
   #set(screenId: string, t: Track, online: boolean, forceEmit = false): void {
     const changed = t.online !== online || t.since === null;
     if (changed) {
+      if (t.online !== online) this.#online += online ? 1 : -1;
       t.online = online;
       t.since = this.#now();
-      screensOnline.set(this.onlineCount());
+      screensOnline.set(this.#online);
       this.#log.info({ screenId, online }, online ? 'screen online' : 'screen offline');
     }
     if (changed || forceEmit) this.emit('change', this.#view(screenId, t));
