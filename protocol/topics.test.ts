@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { filters, parseTopic, SCREEN_CHANNELS, topicMatches, topics } from './topics.ts';
+import { IdSchema } from './schemas/common.ts';
+import { filters, isId, parseTopic, SCREEN_CHANNELS, topicMatches, topics } from './topics.ts';
 
 describe('topic builders', () => {
   it('build every DESIGN.md topic under v1/', () => {
@@ -62,6 +63,31 @@ describe('parseTopic', () => {
     '/v1/campaigns/x',
   ])('returns null for %j', (t) => {
     expect(parseTopic(t)).toBeNull();
+  });
+});
+
+describe('isId', () => {
+  it.each([
+    'a',
+    'sim-00000',
+    'Rådhus',
+    'a.b_c-D9',
+    '.',
+    '..',
+    '...',
+    '.hidden',
+    '',
+    ' ',
+    'a/b',
+    'a+b',
+    '#',
+    '$SYS',
+    'x'.repeat(64),
+    'x'.repeat(65),
+    'line\nbreak',
+    'trailing\n',
+  ])('agrees with IdSchema on %j', (s) => {
+    expect(isId(s)).toBe(IdSchema.safeParse(s).success);
   });
 });
 

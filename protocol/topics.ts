@@ -54,11 +54,22 @@ export type ParsedTopic =
 
 const FEED_KINDS = new Set<string>(['transport', 'parking', 'water', 'events']);
 
+const ID_CHARS = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/**
+ * IdSchema's rule as a plain test, for parseTopic: it runs several times on every message a screen
+ * sends (ACL, validation, presence, health, the dashboard), where a zod parse per id level cost
+ * more than the rest of the topic handling. topics.test.ts checks that it agrees with IdSchema.
+ */
+export function isId(s: string): boolean {
+  return ID_CHARS.test(s) && s !== '.' && s !== '..';
+}
+
 /** Parses a concrete topic (no wildcards) of the v1 contract; null for anything else. */
 export function parseTopic(topic: string): ParsedTopic | null {
   const parts = topic.split('/');
   if (parts[0] !== V) return null;
-  const valid = (s: string | undefined): s is string => s !== undefined && IdSchema.safeParse(s).success;
+  const valid = (s: string | undefined): s is string => s !== undefined && isId(s);
   if (parts[1] === 'feeds' && parts.length === 4 && FEED_KINDS.has(parts[2] ?? '') && valid(parts[3])) {
     return { kind: 'feed', feed: parts[2] as FeedKind, id: parts[3] };
   }
