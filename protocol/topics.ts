@@ -65,11 +65,14 @@ export function isId(s: string): boolean {
   return ID_CHARS.test(s) && s !== '.' && s !== '..';
 }
 
+// At module level, not inside parseTopic: tsx (esbuild keepNames) wraps every closure in __name(),
+// an Object.defineProperty per call, which cost more than the rest of parseTopic put together.
+const valid = (s: string | undefined): s is string => s !== undefined && isId(s);
+
 /** Parses a concrete topic (no wildcards) of the v1 contract; null for anything else. */
 export function parseTopic(topic: string): ParsedTopic | null {
   const parts = topic.split('/');
   if (parts[0] !== V) return null;
-  const valid = (s: string | undefined): s is string => s !== undefined && isId(s);
   if (parts[1] === 'feeds' && parts.length === 4 && FEED_KINDS.has(parts[2] ?? '') && valid(parts[3])) {
     return { kind: 'feed', feed: parts[2] as FeedKind, id: parts[3] };
   }
