@@ -1,7 +1,8 @@
-import type { Readable } from 'node:stream';
+import { type Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
 import { topicMatches } from '../../protocol/index.ts';
-import { RetainedIndex, indexedMemoryPersistence } from './retained-index.ts';
+import { RetainedIndex, arrayStream, indexedMemoryPersistence } from './retained-index.ts';
 
 function indexOf(topics: string[]): RetainedIndex<string> {
   const index = new RetainedIndex<string>();
@@ -123,5 +124,28 @@ describe('indexedMemoryPersistence', () => {
     expect(both.map((x) => x.topic)).toEqual(['a/b', 'a/c', 'a/b']);
     await p.storeRetained({ ...packet, topic: 'a/b', payload: Buffer.alloc(0) });
     expect((await drain(p.createRetainedStream('#'))).map((x) => x.topic)).toEqual(['a/c']);
+  });
+});
+
+describe('arrayStream', () => {
+  it('streams every item in order to a slow consumer (backpressure), then ends', async () => {
+    const items = Array.from({ length: 100 }, (_, i) => ({ n: i }));
+    const seen: number[] = [];
+    const slow = new Writable({
+      objectMode: true,
+      highWaterMark: 1,
+      write(chunk: { n: number }, _enc, cb) {
+        seen.push(chunk.n);
+        setImmediate(cb);
+      },
+    });
+    await pipeline(arrayStream(items), slow);
+    expect(seen).toEqual(items.map((x) => x.n));
+  });
+
+  it('ends at once when empty', async () => {
+    const out: unknown[] = [];
+    for await (const x of arrayStream([])) out.push(x);
+    expect(out).toEqual([]);
   });
 });

@@ -155,7 +155,26 @@ export function indexedMemoryPersistence(): object {
     if (packet.payload.length === 0) index.delete(packet.topic);
     else index.set(packet.topic, packet);
   };
-  inner.createRetainedStream = (pattern) => Readable.from(index.match(pattern));
-  inner.createRetainedStreamCombi = (patterns) => Readable.from(patterns.flatMap((p) => index.match(p)));
+  inner.createRetainedStream = (pattern) => arrayStream(index.match(pattern));
+  inner.createRetainedStreamCombi = (patterns) =>
+    arrayStream(
+      patterns.length === 1 ? index.match(patterns[0] as string) : patterns.flatMap((p) => index.match(p)),
+    );
   return persistence;
+}
+
+/**
+ * An object-mode stream of a ready array. Readable.from() drives an async iterator (a promise per
+ * item, an AbortController per stream); every SUBSCRIBE of every screen opens one of these.
+ */
+export function arrayStream<T>(items: readonly T[]): Readable {
+  let i = 0;
+  return new Readable({
+    objectMode: true,
+    highWaterMark: 16,
+    read() {
+      while (i < items.length) if (!this.push(items[i++])) return;
+      this.push(null);
+    },
+  });
 }

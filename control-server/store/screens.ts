@@ -39,6 +39,12 @@ export class ScreenRegistry {
   list(): ScreenRecord[] {
     return structuredClone(this.#doc.data.screens);
   }
+  /** Each screen's current token hash, read in place (no copy of the records): cheap to call often. */
+  tokenHashes(): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const s of this.#doc.data.screens) out.set(s.id, s.tokenHash);
+    return out;
+  }
   get(id: string): ScreenRecord | null {
     const s = this.#doc.data.screens.find((x) => x.id === id);
     return s ? structuredClone(s) : null;

@@ -82,6 +82,10 @@ export class Store {
   listScreens(): ScreenRecord[] {
     return this.#screens.list();
   }
+  /** screen id -> token hash, without copying the records (the broker's revocation check). */
+  screenTokenHashes(): Map<string, string> {
+    return this.#screens.tokenHashes();
+  }
   getScreen(id: string): ScreenRecord | null {
     return this.#screens.get(id);
   }
