@@ -32,6 +32,8 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 60_000,
           fileParallelism: false,
+          // Outcomes, not speed: on a loaded 2-core machine a poll may need more than the default 1 s.
+          expect: { poll: { timeout: 10_000 } },
         },
       },
       {
@@ -41,6 +43,7 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+          expect: { poll: { timeout: 15_000 } },
         },
       },
       {

@@ -9,12 +9,17 @@ export function IdlePrompt() {
   const store = useStoreApi();
   const left = useKiosk((s) => {
     const timeoutMs = (s.kiosk?.config?.idleTimeoutS ?? 60) * 1000;
-    return Math.max(0, Math.ceil((timeoutMs + PROMPT_S * 1000 - (s.now - s.lastInput)) / 1000));
+    const left = Math.ceil((timeoutMs + PROMPT_S * 1000 - (s.now - s.lastInput)) / 1000);
+    return Math.min(PROMPT_S, Math.max(0, left));
   });
   const btn = useRef<HTMLButtonElement>(null);
   useEffect(() => btn.current?.focus(), []);
   return (
-    <div className="idle-backdrop">
+    // A tap anywhere keeps the session; the backdrop takes that click so nothing beneath receives it.
+    // Keypad users have the focused button.
+    // biome-ignore lint/a11y/noStaticElementInteractions: the focused button is the keyboard path
+    // biome-ignore lint/a11y/useKeyWithClickEvents: the focused button is the keyboard path
+    <div className="idle-backdrop" onClick={() => store.getState().input(Date.now())}>
       <div
         className="idle-dialog"
         role="alertdialog"

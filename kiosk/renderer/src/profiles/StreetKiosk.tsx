@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { memo, useEffect } from 'react';
 import { IdentifyBanner, OfflineBanner } from '../components/Banners.tsx';
 import { BottomNav } from '../components/BottomNav.tsx';
 import { IdlePrompt } from '../components/IdlePrompt.tsx';
@@ -15,14 +15,20 @@ import { Parking } from '../views/Parking.tsx';
 import { Transport } from '../views/Transport.tsx';
 import { Water } from '../views/Water.tsx';
 
-const VIEWS: Record<Exclude<View, 'attract'>, () => React.JSX.Element> = {
-  home: Home,
-  events: Events,
-  map: MapView,
-  transport: Transport,
-  water: Water,
-  parking: Parking,
+// Memoized: none takes props, and each reads the store itself, so a re-render of the frame (a tap,
+// the idle prompt, low reach) does not re-render the top band, the navigation and the whole view.
+const VIEWS: Record<Exclude<View, 'attract'>, React.NamedExoticComponent> = {
+  home: memo(Home),
+  events: memo(Events),
+  map: memo(MapView),
+  transport: memo(Transport),
+  water: memo(Water),
+  parking: memo(Parking),
 };
+const Band = memo(TopBand);
+const Nav = memo(BottomNav);
+const Offline = memo(OfflineBanner);
+const Identify = memo(IdentifyBanner);
 
 /** Portrait 1080x1920 touch kiosk: attract loop, then the touch views with top band and bottom nav. */
 export function StreetKiosk() {
@@ -35,11 +41,19 @@ export function StreetKiosk() {
 
   useEffect(() => watchIdle(store), [store]);
   useEffect(() => {
+    // While the "Still there?" prompt shows, a pointerdown only keeps the session alive: the prompt
+    // closes on the click that follows (its backdrop takes it), so the tap cannot fall through to a
+    // control under the dialog once the dialog is gone.
+    const onInput = () => {
+      const s = store.getState();
+      if (s.idlePrompt) s.keepAlive(Date.now());
+      else s.input(Date.now());
+    };
     const onPointer = () => {
-      store.getState().input(Date.now());
+      onInput();
       send({ type: 'touch' });
     };
-    const onKey = () => store.getState().input(Date.now());
+    const onKey = onInput;
     window.addEventListener('pointerdown', onPointer, { capture: true, passive: true });
     window.addEventListener('keydown', onKey, { capture: true, passive: true });
     return () => {
@@ -70,14 +84,14 @@ export function StreetKiosk() {
         </div>
       )}
       <div className="reach-area">
-        <OfflineBanner />
-        <TopBand />
+        <Offline />
+        <Band />
         <div className="content">
           <Current key={view} />
         </div>
-        <BottomNav />
+        <Nav />
       </div>
-      <IdentifyBanner />
+      <Identify />
       {idlePrompt && <IdlePrompt />}
     </div>
   );

@@ -60,6 +60,8 @@ export interface UiSlice extends UiState {
   setEventRange: (r: EventRange) => void;
   setEventCategory: (c: string | null) => void;
   input: (now: number) => void;
+  /** Input while the idle prompt shows: the session is kept, but the prompt itself closes on a click. */
+  keepAlive: (now: number) => void;
   setIdlePrompt: (on: boolean) => void;
   resetUi: (now: number) => void;
 }
@@ -138,6 +140,7 @@ const createUiSlice =
     setEventRange: (eventRange) => set({ eventRange, eventCategory: null }),
     setEventCategory: (eventCategory) => set({ eventCategory }),
     input: (t) => set(get().idlePrompt ? { lastInput: t, idlePrompt: false } : { lastInput: t }),
+    keepAlive: (t) => set({ lastInput: t }),
     setIdlePrompt: (idlePrompt) => set({ idlePrompt }),
     resetUi: (t) => set({ ...initialUi(t, get().session + 1), ...initial, view: initial.view ?? 'attract' }),
   });

@@ -59,6 +59,25 @@ describe('kiosk store', () => {
     stop();
   });
 
+  it('keeps the session but not yet closes the prompt on a pointerdown during it', () => {
+    const store = createKioskStore({ now: 0 });
+    const stop = watchIdle(store);
+    store.getState().setKiosk(demoState(0, { idleTimeoutS: 20 }));
+    const s = store.getState();
+    s.input(0);
+    s.go('map');
+    s.tick(20_000);
+    expect(store.getState().idlePrompt).toBe(true);
+    // pointerdown: the session is kept, the dialog stays to take the click that follows.
+    store.getState().keepAlive(25_000);
+    s.tick(20_000 + 25_000 + PROMPT_S * 1000 - 1);
+    expect(store.getState()).toMatchObject({ idlePrompt: true, view: 'map' });
+    // the click closes it.
+    store.getState().input(26_000);
+    expect(store.getState()).toMatchObject({ idlePrompt: false, view: 'map' });
+    stop();
+  });
+
   it('gives each test its own store', () => {
     const a = createKioskStore();
     const b = createKioskStore();
