@@ -73,13 +73,13 @@ describe('Connection', () => {
     return { c, states };
   };
 
-  it('uses a persistent session under its screen id with keepalive 20 s, and reconnects after a drop', async () => {
+  it('uses a persistent session under its screen id with keepalive 15 s, and reconnects after a drop', async () => {
     const b = await broker();
     cleanups.push(b.close);
     const { c, states } = connect(b.url, { minMs: 50, maxMs: 200 });
     const t0 = Date.now();
     while (!c.online && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 10));
-    expect(b.attempts[0]).toMatchObject({ clientId: 'scr-1', clean: false, keepalive: 20 });
+    expect(b.attempts[0]).toMatchObject({ clientId: 'scr-1', clean: false, keepalive: 15 });
     b.dropAll();
     const t1 = Date.now();
     while ((states.length < 3 || !c.online) && Date.now() - t1 < 5000)

@@ -2,11 +2,20 @@ import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from './log.ts';
 
 /**
- * The screen's MQTT connection: persistent session under a stable client id, keepalive 20 s,
+ * The screen's MQTT connection: persistent session under a stable client id, keepalive 15 s,
  * reconnect with exponential backoff and jitter (so a fleet does not reconnect in lockstep after
  * an outage), and a desired set of subscriptions that is re-applied on every connect (which also
  * brings every retained message back, the way a corrupt cache entry is fetched again).
  */
+/**
+ * MQTT keep-alive, seconds. The broker declares a silent client dead 1.5 x keepalive after the last
+ * packet it received, so a screen whose network vanished right after a packet shows offline only
+ * then: with 20 s (the first design) that is 30 s plus the broker's timer slack, over the 30 s goal
+ * for seeing a dead screen (bench-results/presence.md; Mosquitto measured 33 s). 15 s gives 22.5 s.
+ * The price is one PINGREQ/PINGRESP pair (2 + 2 bytes) per 15 s of idle uplink instead of per 20 s.
+ */
+export const KEEPALIVE_S = 15;
+
 export interface ConnectionOptions {
   url: string;
   screenId: string;
@@ -53,7 +62,7 @@ export class Connection {
       username: this.opts.screenId,
       password: this.opts.token,
       clean: false,
-      keepalive: 20,
+      keepalive: KEEPALIVE_S,
       protocolVersion: 4,
       reconnectPeriod: 0,
       connectTimeout: this.opts.connectTimeoutMs ?? 10_000,

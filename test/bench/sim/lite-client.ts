@@ -241,8 +241,11 @@ export class LiteClient extends EventEmitter<{
   /**
    * The network vanishes silently (router down, cellular dead zone): no FIN, no RST, no pings.
    * Only the broker's keep-alive timer (1.5 x keepalive) can notice. The socket stays open locally.
+   * One PINGREQ goes out first: the network dies right after the last packet the broker heard, the
+   * worst case for detection (the broker's timer restarts on every packet).
    */
   goSilent(): void {
+    this.send({ cmd: 'pingreq' });
     if (this.pingTimer) clearInterval(this.pingTimer);
     this.pingTimer = undefined;
     this.silent = true;
