@@ -100,3 +100,32 @@ export const ErrorResponseSchema = z.object({
   issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 });
 export type ErrorResponse = z.infer<typeof ErrorResponseSchema>;
+
+/** Most screens one POST /api/v1/screens/batch provisions. */
+export const SCREEN_BATCH_MAX = 1000;
+/**
+ * POST /api/v1/screens/batch: provisions up to SCREEN_BATCH_MAX screens all or nothing. An invalid
+ * item refuses the whole batch (400, each issue's path names it: `screens.{i}.location.lat`); so does
+ * an explicit id that is taken (409, `screens.{i}.id`).
+ */
+export const ScreenBatchCreateSchema = z
+  .object({ screens: z.array(ScreenCreateSchema).min(1).max(SCREEN_BATCH_MAX) })
+  .strict();
+export type ScreenBatchCreate = z.input<typeof ScreenBatchCreateSchema>;
+/** The batch's device tokens, in the order of the request, shown this once. */
+export const ScreenBatchCreatedSchema = z.object({ screens: z.array(ScreenCreatedSchema) });
+export type ScreenBatchCreated = z.infer<typeof ScreenBatchCreatedSchema>;
+
+/** GET /healthz: up or not, and (with a feed poller) counts of its sources; no source detail. */
+export const HealthzSchema = z.object({
+  ok: z.boolean(),
+  feeds: z
+    .object({
+      sources: z.number().int().nonnegative(),
+      ok: z.number().int().nonnegative(),
+      failing: z.number().int().nonnegative(),
+      waiting: z.number().int().nonnegative(),
+    })
+    .optional(),
+});
+export type Healthz = z.infer<typeof HealthzSchema>;

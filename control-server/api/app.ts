@@ -5,12 +5,14 @@ import { auditAs, auditMiddleware } from './audit.ts';
 import { authenticate, principalOf, requireRole, Sessions, sessionRouter } from './auth.ts';
 import { type ApiContext, type ApiDeps, type ApiLimits, DEFAULT_LIMITS } from './deps.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
+import { feedsSummary } from './healthz.ts';
 import { openApiDocument, type RouteConfig } from './openapi.ts';
 import { campaignsRouter } from './routes-campaigns.ts';
 import { commandsRouter } from './routes-commands.ts';
 import { contentRouter } from './routes-content.ts';
 import { groupsRouter } from './routes-groups.ts';
 import { screensRouter } from './routes-screens.ts';
+import { SCREEN_BATCH_PATH, screensBatchRouter } from './routes-screens-batch.ts';
 
 export type { ApiContext, ApiDeps } from './deps.ts';
 export {
@@ -71,14 +73,21 @@ export function createApi(deps: ApiDeps): Api {
     res.setHeader('Referrer-Policy', 'no-referrer');
     next();
   });
-  app.use(auditMiddleware(deps.store, deps.log, ['/api/v1/broker/']));
+  // Not audited: machine hooks, and the mobile companion's anonymous view counter (a durable audit
+  // write per anonymous view would let anyone make the server write its database at will).
+  app.use(auditMiddleware(deps.store, deps.log, ['/api/v1/broker/', '/m/hit/']));
   // Broker hooks (EMQX/VerneMQ) carry whole MQTT payloads and bring their own parser and limit.
   const json = express.json({ limit: limits.jsonBodyBytes });
-  app.use((req, res, next) => (req.path.startsWith('/api/v1/broker/') ? next() : json(req, res, next)));
+  // So does the screen batch (a larger limit, parsed only after an admin authenticated).
+  app.use((req, res, next) =>
+    req.path.startsWith('/api/v1/broker/') || req.path === SCREEN_BATCH_PATH ? next() : json(req, res, next),
+  );
 
+  // Public, for load balancers: up or not, and counts only. Each source's error text (which can name
+  // hosts, paths and credentials in URLs) is for staff: GET /api/v1/feeds/health.
   app.get('/healthz', (_req, res) => {
     const ready = deps.ready ? deps.ready() : true;
-    const feeds = deps.feeds?.status();
+    const feeds = feedsSummary(deps.feeds);
     res.status(ready ? 200 : 503).json({ ok: ready, ...(feeds ? { feeds } : {}) });
   });
   app.get('/metrics', async (_req, res) => {
@@ -94,6 +103,7 @@ export function createApi(deps: ApiDeps): Api {
   });
 
   app.use(sessionRouter({ sessions, store: deps.store, limits, log: deps.log, auth }));
+  app.use(screensBatchRouter(deps, ctx, limits));
   app.use(screensRouter(deps, ctx));
   app.use(commandsRouter(deps, ctx));
   app.use(campaignsRouter(deps, ctx));

@@ -1,12 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import express, { type RequestHandler, type Response, type Router } from 'express';
-import rateLimit, { ipKeyGenerator } from 'express-rate-limit';
+import rateLimit from 'express-rate-limit';
 import { type Role, SessionRequestSchema } from '../../protocol/index.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/index.ts';
 import { audited } from './audit.ts';
 import type { ApiLimits, Principal } from './deps.ts';
 import { HttpError, parseOr400 } from './errors.ts';
+import { clientKey, limitedAnswer } from './rate-limits.ts';
 
 /**
  * Sessions: opaque random bearer tokens with an expiry, held in memory by their sha256 (a token
@@ -122,11 +123,8 @@ export function sessionRouter(o: {
   auth: (opts?: { allowScreens?: boolean }) => RequestHandler;
 }): Router {
   const r = express.Router();
-  const limited = (message: string) => (_req: express.Request, res: Response) => {
-    res.locals.auditDetail = message;
-    res.status(429).json({ error: message });
-  };
-  const ip = (req: express.Request) => ipKeyGenerator(req.ip ?? 'unknown');
+  const limited = (message: string) => limitedAnswer('login', message);
+  const ip = clientKey;
   const username = (req: express.Request) => {
     const u = (req.body as { username?: unknown } | undefined)?.username;
     return typeof u === 'string' ? u.slice(0, 100).toLowerCase() : '';
@@ -145,7 +143,7 @@ export function sessionRouter(o: {
   const perIp = rateLimit({
     windowMs: o.limits.loginWindowMs,
     limit: o.limits.loginAttemptsPerIp,
-    standardHeaders: false,
+    standardHeaders: 'draft-8',
     legacyHeaders: false,
     keyGenerator: ip,
     handler: limited('too many login attempts from this address; try again later'),

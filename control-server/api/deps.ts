@@ -30,7 +30,7 @@ export interface HealthView {
 export interface DeliveryView {
   deliveryOf(campaignId: string): { targeted: number; have: number } | null;
 }
-/** The feed poller's state, shown by /healthz (helper C). */
+/** The feed poller's state: counts on /healthz, the detail on GET /api/v1/feeds/health (staff). */
 export interface FeedsHealthProvider {
   status(): Record<string, unknown>;
 }
@@ -48,6 +48,8 @@ export interface ApiLimits {
   /** Refused content downloads (401) per IP per minute before 429: keeps token guessing from burning CPU. */
   contentAuthFailuresPerMinute: number;
   sessionTtlMs: number;
+  /** JSON body of POST /api/v1/screens/batch (parsed only after an admin authenticated). */
+  screenBatchBodyBytes: number;
 }
 
 export const DEFAULT_LIMITS: ApiLimits = {
@@ -58,6 +60,8 @@ export const DEFAULT_LIMITS: ApiLimits = {
   loginWindowMs: 15 * 60_000,
   contentAuthFailuresPerMinute: 60,
   sessionTtlMs: 12 * 3600_000,
+  // 1,000 screens with feeds, tags and display hours fit with room to spare.
+  screenBatchBodyBytes: 4 * 1024 * 1024,
 };
 
 /** Who made a request: a logged-in person, or a screen with its device token (content downloads). */

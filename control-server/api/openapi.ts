@@ -17,6 +17,7 @@ import {
   CommandViewSchema,
   ContentViewSchema,
   ErrorResponseSchema,
+  HealthzSchema,
   IdSchema,
   PROTOCOL_VERSION,
   ScreenCreatedSchema,
@@ -73,8 +74,11 @@ function build(extra: readonly RouteConfig[]): Record<string, unknown> {
     path: '/healthz',
     summary: 'Liveness: 200 when the server and its broker are up',
     responses: {
-      '200': json(z.object({ ok: z.literal(true) }).passthrough(), 'up'),
-      '503': json(z.object({ ok: z.literal(false) }).passthrough(), 'not ready'),
+      '200': json(
+        HealthzSchema,
+        'up; feeds: counts of the poller sources (their detail is in /api/v1/feeds/health)',
+      ),
+      '503': json(HealthzSchema, 'not ready'),
     },
   });
   reg.registerPath({

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { open, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import express, { type Request, type Router } from 'express';
-import rateLimit, { ipKeyGenerator } from 'express-rate-limit';
+import rateLimit from 'express-rate-limit';
 import type { ContentView } from '../../protocol/index.ts';
 import { counter } from '../metrics.ts';
 import { fsyncDir } from '../store/durable-file.ts';
@@ -11,6 +11,7 @@ import { auditAs, audited } from './audit.ts';
 import { ALLOWED_MIME, isAllowedMime, SNIFF_BYTES, sniffMatches } from './content-types.ts';
 import type { ApiContext, ApiDeps, ApiLimits } from './deps.ts';
 import { HttpError } from './errors.ts';
+import { clientKey, limitedAnswer } from './rate-limits.ts';
 
 const SHA256 = /^[a-f0-9]{64}$/;
 const uploadedBytes = counter('stander_content_uploaded_bytes_total', 'Bytes of content accepted by uploads');
@@ -167,13 +168,11 @@ export function contentRouter(deps: ApiDeps, ctx: ApiContext, limits: ApiLimits)
     limit: limits.contentAuthFailuresPerMinute,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    keyGenerator: (req) => ipKeyGenerator(req.ip ?? 'unknown'),
+    keyGenerator: clientKey,
     // Only refused credentials count: a screen asking again for missing content is not an attack.
     requestWasSuccessful: (_req, res) => res.statusCode !== 401,
     skipSuccessfulRequests: true,
-    handler: (_req, res) => {
-      res.status(429).json({ error: 'too many refused downloads from this address; try again later' });
-    },
+    handler: limitedAnswer('content', 'too many refused downloads from this address; try again later'),
   });
 
   r.get('/content/:sha256', authFailures, ctx.authenticate({ allowScreens: true }), (req, res, next) => {

@@ -19,6 +19,7 @@ const POLICY: Record<string, Who[]> = {
   'DELETE /api/v1/session': ALL,
   'GET /api/v1/screens': ALL,
   'POST /api/v1/screens': ['admin'],
+  'POST /api/v1/screens/batch': ['admin'],
   'GET /api/v1/screens/{id}': ALL,
   'PUT /api/v1/screens/{id}': ['admin'],
   'DELETE /api/v1/screens/{id}': ['admin'],
