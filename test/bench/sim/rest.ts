@@ -1,5 +1,7 @@
 import {
   type CampaignInput,
+  SCREEN_BATCH_MAX,
+  ScreenBatchCreatedSchema,
   type ScreenCreate,
   ScreenCreatedSchema,
   SessionResponseSchema,
@@ -88,6 +90,33 @@ export class RestClient {
         }
       }),
     );
+    return { screens: out, ms: performance.now() - t0 };
+  }
+
+  /**
+   * Provisions `n` screens with POST /api/v1/screens/batch, `batchSize` per request (one store write
+   * each, instead of one per screen). Returns null, having created nothing, when the server has no
+   * batch endpoint (404), so the caller can fall back to createScreens.
+   */
+  async createScreensBatch(
+    n: number,
+    make: (i: number) => ScreenCreate,
+    batchSize = SCREEN_BATCH_MAX,
+  ): Promise<{ screens: ScreenIdentity[]; ms: number } | null> {
+    const t0 = performance.now();
+    const out: ScreenIdentity[] = [];
+    for (let from = 0; from < n; from += batchSize) {
+      const body = {
+        screens: Array.from({ length: Math.min(batchSize, n - from) }, (_, k) => make(from + k)),
+      };
+      const res = await this.call('POST', '/api/v1/screens/batch', body);
+      const text = await res.text();
+      if (res.status === 404 && from === 0) return null;
+      if (res.status !== 201 && res.status !== 200)
+        throw new Error(`POST /api/v1/screens/batch -> ${res.status}: ${text.slice(0, 300)}`);
+      const r = ScreenBatchCreatedSchema.parse(JSON.parse(text));
+      for (const sc of r.screens) out.push({ id: sc.id, token: sc.token });
+    }
     return { screens: out, ms: performance.now() - t0 };
   }
 
