@@ -143,12 +143,12 @@ export const HealthSchema = z.object({
   /** Largest wall-clock jump (seconds) seen since the last report; 0 when none. */
   clockJumpS: z.number().default(0),
   /**
-   * Optional, additive: the local map tiles file (STANDER_MAP_TILES) of the kiosk map. `error` and
-   * `unsupported` mean the map shows its built-in base map; counts are since the agent started.
+   * Optional, additive: the local map tiles file (STANDER_MAP_TILES) of the kiosk map. `error` means
+   * the map shows its built-in base map; counts are since the agent started.
    */
   mapTiles: z
     .object({
-      state: z.enum(['off', 'ok', 'unsupported', 'error']),
+      state: z.enum(['off', 'ok', 'error']),
       kind: z.enum(['mbtiles', 'pmtiles']).optional(),
       format: z.string().max(10).optional(),
       message: z.string().max(500).optional(),

@@ -12,7 +12,7 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../kiosk/agent/log.ts';
 import { startTileService, type TileService } from '../../kiosk/agent/tiles/service.ts';
-import { tilesFor, writeMbtiles, writePmtiles } from '../../kiosk/agent/tiles/test-files.ts';
+import { tilesFor, vectorTilesFor, writeMbtiles, writePmtiles } from '../../kiosk/agent/tiles/test-files.ts';
 import type { KioskState } from '../../kiosk/bridge/types.ts';
 import { startUiServer, type UiServer } from '../../kiosk/bridge/ws-server.ts';
 import { demoState } from '../../kiosk/renderer/src/fixtures/demo-state.ts';
@@ -49,11 +49,24 @@ beforeAll(async () => {
     join(dir, 'broken.pmtiles'),
     Buffer.concat([Buffer.from('PMTiles\u0003'), Buffer.alloc(40, 9)]),
   );
+  // Vector: water on each tile's west half, a park on its east half, a road across.
+  const vectorMeta = { vector_layers: [{ id: 'water' }, { id: 'park' }, { id: 'transportation' }] };
   await writePmtiles(join(dir, 'vector.pmtiles'), {
-    tiles: [{ z: 0, x: 0, y: 0, data: Uint8Array.from([0x1a, 0x02, 0x78, 0x02]) }],
+    tiles: vectorTilesFor(BOUNDS, 13, 14),
     tileType: 1,
     bounds: BOUNDS,
-    metadata: {},
+    metadata: { ...vectorMeta, attribution: '© Vektor PMTiles' },
+  });
+  await writeMbtiles(join(dir, 'vector.mbtiles'), {
+    tiles: vectorTilesFor(BOUNDS, 13, 14, true),
+    metadata: {
+      format: 'pbf',
+      minzoom: '13',
+      maxzoom: '14',
+      bounds: BOUNDS.join(','),
+      attribution: '© Vektor MBTiles',
+      json: JSON.stringify(vectorMeta),
+    },
   });
   browser = await launch();
 });
@@ -112,6 +125,7 @@ function colourShare(
   png: Buffer,
   box: { x: number; y: number; width: number; height: number },
   rgb: number[],
+  shades = [1, 0.8],
 ): number {
   const img = PNG.sync.read(png);
   let hit = 0;
@@ -120,7 +134,7 @@ function colourShare(
     for (let x = Math.floor(box.x); x < box.x + box.width; x += 7) {
       const i = (y * img.width + x) * 4;
       all++;
-      for (const k of [1, 0.8]) {
+      for (const k of shades) {
         if ([0, 1, 2].every((c) => Math.abs(img.data[i + c]! - Math.round(rgb[c]! * k)) <= 3)) {
           hit++;
           break;
@@ -190,9 +204,47 @@ describe('kiosk map with a local tiles file', () => {
     });
   }
 
+  for (const [file, credit] of [
+    ['vector.pmtiles', '© Vektor PMTiles'],
+    ['vector.mbtiles', '© Vektor MBTiles'],
+  ] as const) {
+    it(`draws the vector tiles of ${file} on canvas, axe-clean`, { timeout: 240_000 }, async () => {
+      const s = await serve(file);
+      try {
+        const page = await openMap(s.ui.url);
+        const map = page.locator('[data-view="map"] .map-wrap');
+        await expect.poll(() => map.getAttribute('data-basemap'), { timeout: 60_000 }).toBe('tiles');
+        await page.waitForSelector('[data-view="map"] canvas.leaflet-tile', { timeout: 60_000 });
+        const box = (await map.boundingBox())!;
+        // The park colour (only the vector style has it) covers about half of the map once drawn.
+        let share = 0;
+        await expect
+          .poll(
+            async () => {
+              share = colourShare(await page.screenshot(), box, [0xcf, 0xe5, 0xc4], [1]);
+              return share;
+            },
+            { timeout: 60_000, interval: 1000 },
+          )
+          .toBeGreaterThan(0.25);
+        expect(share).toBeLessThan(0.75); // and the water half is there too
+        const attribution = await page.textContent('[data-view="map"] .leaflet-control-attribution');
+        expect(attribution).toContain(credit);
+        expect(attribution).not.toContain('Protomaps'); // the file's credit, not the library's default
+        expect(await page.locator('[data-view="map"] .leaflet-control-attribution a').count()).toBe(0);
+        expect(s.tiles.status()).toMatchObject({ state: 'ok', format: 'pbf', errors: 0 });
+        expect(s.tiles.status().served).toBeGreaterThan(0);
+        await shot(page, 'street-kiosk', `map-tiles-vector-${file.split('.')[1]}`, 'da');
+        expect(await axe(page)).toEqual([]);
+        await page.context().close();
+      } finally {
+        await s.close();
+      }
+    });
+  }
+
   for (const [file, state] of [
     ['broken.pmtiles', 'error'],
-    ['vector.pmtiles', 'unsupported'],
     ['missing.mbtiles', 'error'],
   ] as const) {
     it(`falls back to the built-in base map for ${file} and reports ${state}`, {

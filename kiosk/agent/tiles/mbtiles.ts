@@ -9,6 +9,7 @@ import {
   type TileArchive,
   type TileArchiveInfo,
   validBounds,
+  vectorLayerIds,
 } from './types.ts';
 
 /**
@@ -102,6 +103,14 @@ function readInfo(db: Database): TileArchiveInfo {
   const minzoom = zoom('minzoom', range.min);
   const maxzoom = Math.max(minzoom, zoom('maxzoom', range.max));
   const b = (meta.get('bounds') ?? '').split(',').map((v) => Number(v.trim()));
+  let layers: string[] = [];
+  try {
+    layers = vectorLayerIds(
+      (JSON.parse(meta.get('json') ?? '{}') as { vector_layers?: unknown }).vector_layers,
+    );
+  } catch {
+    // A broken `json` entry only costs the layer list.
+  }
   return {
     kind: 'mbtiles',
     format,
@@ -110,6 +119,7 @@ function readInfo(db: Database): TileArchiveInfo {
     bounds: validBounds(b),
     attribution: attributionText(meta.get('attribution')),
     name: (meta.get('name') ?? '').slice(0, 200),
+    layers,
   };
 }
 

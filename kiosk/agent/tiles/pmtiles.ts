@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { Compression, PMTiles, type RangeResponse, type Source, TileType } from 'pmtiles';
-import { attributionText, type TileArchive, type TileFormat, validBounds } from './types.ts';
+import { attributionText, type TileArchive, type TileFormat, validBounds, vectorLayerIds } from './types.ts';
 
 /**
  * PMTiles v3 (https://github.com/protomaps/PMTiles/blob/main/spec/v3/spec.md) read with the
@@ -86,6 +86,7 @@ export async function openPmtiles(path: string): Promise<TileArchive> {
       bounds: validBounds([h.minLon, h.minLat, h.maxLon, h.maxLat]),
       attribution: attributionText(meta.attribution),
       name: typeof meta.name === 'string' ? meta.name.slice(0, 200) : '',
+      layers: vectorLayerIds(meta.vector_layers),
     };
     let closed = false;
     return {

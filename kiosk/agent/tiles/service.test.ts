@@ -7,7 +7,7 @@ import { emptyKioskState } from '../../bridge/types.ts';
 import { startUiServer, type UiServer } from '../../bridge/ws-server.ts';
 import { silentLogger } from '../log.ts';
 import { startTileService, type TileService } from './service.ts';
-import { type TestTile, tilesFor, writeMbtiles, writePmtiles } from './test-files.ts';
+import { type TestTile, tilesFor, vectorTilesFor, writeMbtiles, writePmtiles } from './test-files.ts';
 import { TilesMetadataSchema } from './types.ts';
 
 const CPH: [number, number, number, number] = [12.55, 55.66, 12.6, 55.69];
@@ -132,7 +132,7 @@ describe('tile service on the UI server', () => {
       expect((await get(ui.url, `/tiles/${t.z}/${t.x}/${t.y}.png`, {}, 'POST')).status).toBe(405);
       expect(svc.status()).toMatchObject({ state: 'ok', kind: m.kind, format: 'png', errors: 0 });
       expect(svc.status().served).toBeGreaterThanOrEqual(3);
-      expect(svc.status().missing).toBe(3);
+      expect(svc.status().missing).toBe(2);
     });
   }
 
@@ -151,7 +151,7 @@ describe('tile service on the UI server', () => {
     expect(svc.status().state).toBe('ok');
   });
 
-  it('reports a broken file, and keeps a vector file off the raster map', async () => {
+  it('reports a broken file', async () => {
     const junk = join(dir, 'junk.mbtiles');
     const { writeFile } = await import('node:fs/promises');
     await writeFile(junk, 'SQLite format 3\u0000 but not really');
@@ -160,23 +160,30 @@ describe('tile service on the UI server', () => {
     expect(JSON.parse((await get(broken.ui.url, '/tiles/metadata.json')).body.toString()).state).toBe(
       'error',
     );
+  });
 
-    const vec = join(dir, 'v.pmtiles');
-    await writePmtiles(vec, {
-      tiles: [{ z: 0, x: 0, y: 0, data: Uint8Array.from([0x1a, 0x02, 0x78, 0x02]) }],
-      tileType: 1,
-      bounds: CPH,
-      metadata: {},
+  it('serves a gzipped vector MBTiles with its layers; a missing vector tile is empty (204)', async () => {
+    const vec = join(dir, 'v.mbtiles');
+    const vt = vectorTilesFor(CPH, 13, 13, true);
+    await writeMbtiles(vec, {
+      tiles: vt,
+      metadata: { format: 'pbf', json: JSON.stringify({ vector_layers: [{ id: 'water' }, { id: 'park' }] }) },
     });
     const v = await serve(vec);
-    expect(v.svc.status()).toMatchObject({ state: 'unsupported', format: 'pbf' });
+    expect(v.svc.status()).toMatchObject({ state: 'ok', format: 'pbf', kind: 'mbtiles' });
     const meta = TilesMetadataSchema.parse(
       JSON.parse((await get(v.ui.url, '/tiles/metadata.json')).body.toString()),
     );
-    expect(meta.state).toBe('unsupported');
-    const tile = await get(v.ui.url, '/tiles/0/0/0.pbf');
+    expect(meta).toMatchObject({ state: 'ok', format: 'pbf', layers: ['water', 'park'] });
+    const t = vt[0]!;
+    const tile = await get(v.ui.url, `/tiles/${t.z}/${t.x}/${t.y}.pbf`);
     expect(tile.status).toBe(200);
     expect(tile.headers['content-type']).toBe('application/vnd.mapbox-vector-tile');
+    expect(tile.headers['content-encoding']).toBe('gzip');
+    expect(tile.body.equals(Buffer.from(t.data))).toBe(true);
+    const none = await get(v.ui.url, `/tiles/${t.z}/0/0.pbf`);
+    expect(none.status).toBe(204);
+    expect(none.body.length).toBe(0);
   });
 
   it('answers 404 under /tiles/ when no file is configured, and reports off', async () => {

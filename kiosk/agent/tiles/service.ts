@@ -6,12 +6,12 @@ import type { Health } from '../../../protocol/index.ts';
 import type { Logger } from '../log.ts';
 import { isSqliteFile, openMbtiles } from './mbtiles.ts';
 import { isPmtilesFile, openPmtiles } from './pmtiles.ts';
-import { RASTER_FORMATS, TILE_MIME, type TileArchive, type TileFormat, type TilesMetadata } from './types.ts';
+import { TILE_MIME, type TileArchive, type TileFormat, type TilesMetadata } from './types.ts';
 
 /**
  * Serves a local MBTiles or PMTiles file (STANDER_MAP_TILES) on the UI server, read-only:
  *   GET /tiles/metadata.json        what the renderer draws (TilesMetadataSchema)
- *   GET /tiles/{z}/{x}/{y}.{ext}    one tile; 404 when the file has none there
+ *   GET /tiles/{z}/{x}/{y}.{ext}    one tile; 404 when the file has none there (204 for vector)
  * A file that is missing or broken leaves the renderer on its built-in base map and is reported
  * in health (`mapTiles`); it is tried again on a metadata request after `retryMs`.
  */
@@ -94,19 +94,17 @@ export class TileService {
         .update(`${path}\0${st.size}\0${st.mtimeMs}\0${st.ino}`)
         .digest('hex')
         .slice(0, 16);
-      const raster = RASTER_FORMATS.includes(a.info.format);
-      this.state = raster ? 'ok' : 'unsupported';
-      this.message = raster
-        ? undefined
-        : `vector tiles (${a.info.format}) are served but not drawn by this build; the map shows its built-in base map`;
+      this.state = 'ok';
+      this.message = undefined;
       this.opts.log.info(
         {
           file: basename(path),
           kind: a.info.kind,
           format: a.info.format,
           zoom: [a.info.minzoom, a.info.maxzoom],
+          layers: a.info.layers.length,
         },
-        raster ? 'map tiles open' : 'map tiles open, but vector tiles are not drawn',
+        'map tiles open',
       );
     } catch (e) {
       this.state = 'error';
@@ -134,7 +132,7 @@ export class TileService {
     const a = this.archive;
     if (!a || this.state !== 'ok') {
       if (this.state === 'off') return { state: 'off' };
-      return { state: this.state === 'ok' ? 'error' : this.state, message: this.message };
+      return { state: 'error', message: this.message };
     }
     const { info } = a;
     return {
@@ -147,6 +145,7 @@ export class TileService {
       bounds: info.bounds,
       attribution: info.attribution,
       name: info.name,
+      layers: info.layers,
     };
   }
 
@@ -175,13 +174,10 @@ export class TileService {
     if (!a) return plain(res, 404, 'no tiles file');
     const n = 2 ** z;
     if (z > 30 || x >= n || y >= n) return plain(res, 400, 'tile outside the grid');
-    if (EXT_FORMAT[m[4]!] !== a.info.format || z < a.info.minzoom || z > a.info.maxzoom) {
-      this.missing++;
-      return plain(res, 404, 'no such tile');
-    }
-    let data: Uint8Array | null;
+    if (EXT_FORMAT[m[4]!] !== a.info.format) return plain(res, 404, "not this file's format");
+    let data: Uint8Array | null = null;
     try {
-      data = await a.getTile(z, x, y);
+      if (z >= a.info.minzoom && z <= a.info.maxzoom) data = await a.getTile(z, x, y);
     } catch (e) {
       this.errors++;
       this.opts.log.warn({ err: (e as Error).message, z, x, y }, 'map tile read failed');
@@ -189,6 +185,11 @@ export class TileService {
     }
     if (!data || data.length === 0) {
       this.missing++;
+      // A vector file leaves out empty tiles (open sea): an empty tile, as vector renderers expect.
+      if (a.info.format === 'pbf') {
+        res.writeHead(204, { 'content-type': TILE_MIME.pbf, 'cache-control': 'no-cache' }).end();
+        return;
+      }
       return plain(res, 404, 'no such tile');
     }
     this.served++;

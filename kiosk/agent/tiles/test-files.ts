@@ -216,3 +216,147 @@ export async function writePmtiles(path: string, spec: PmtilesSpec): Promise<voi
   header.writeInt32LE(e7((spec.bounds[1] + spec.bounds[3]) / 2), 123);
   await writeFile(path, Buffer.concat([header, root, meta, ...blobs]));
 }
+
+/** One feature of a test vector tile: rings (polygon) or a path (line) in tile units (0..4096). */
+export interface MvtFeature {
+  type: 'polygon' | 'line';
+  parts: Array<Array<[number, number]>>;
+  /** String properties (encoded as MVT keys/values). */
+  props?: Record<string, string>;
+}
+
+class ProtoWriter {
+  readonly out: number[] = [];
+  varint(n: number): this {
+    varint(this.out, n);
+    return this;
+  }
+  key(field: number, wire: number): this {
+    return this.varint(field * 8 + wire);
+  }
+  bytes(field: number, b: Uint8Array | number[]): this {
+    this.key(field, 2).varint(b.length);
+    for (const x of b) this.out.push(x);
+    return this;
+  }
+  string(field: number, s: string): this {
+    return this.bytes(field, new TextEncoder().encode(s));
+  }
+  packed(field: number, values: number[]): this {
+    const w = new ProtoWriter();
+    for (const v of values) w.varint(v);
+    return this.bytes(field, w.out);
+  }
+}
+
+const zigzag = (n: number) => (n << 1) ^ (n >> 31);
+
+function geometry(f: MvtFeature): number[] {
+  const cmds: number[] = [];
+  let cx = 0;
+  let cy = 0;
+  for (const part of f.parts) {
+    const pts = f.type === 'polygon' ? part.slice(0, -1) : part; // rings are closed by ClosePath
+    pts.forEach(([x, y], i) => {
+      if (i === 0) cmds.push(1 | (1 << 3));
+      else if (i === 1) cmds.push(2 | ((pts.length - 1) << 3));
+      cmds.push(zigzag(x - cx), zigzag(y - cy));
+      cx = x;
+      cy = y;
+    });
+    if (f.type === 'polygon') cmds.push(7 | (1 << 3));
+  }
+  return cmds;
+}
+
+/** A Mapbox Vector Tile 2.1 (https://github.com/mapbox/vector-tile-spec), extent 4096. */
+export function mvtTile(layers: Record<string, MvtFeature[]>): Uint8Array {
+  const tile = new ProtoWriter();
+  for (const [name, features] of Object.entries(layers)) {
+    const layer = new ProtoWriter()
+      .varint(15 * 8)
+      .varint(2)
+      .string(1, name);
+    const keys: string[] = [];
+    const values: string[] = [];
+    features.forEach((f, i) => {
+      const tags: number[] = [];
+      for (const [k, v] of Object.entries(f.props ?? {})) {
+        if (!keys.includes(k)) keys.push(k);
+        if (!values.includes(v)) values.push(v);
+        tags.push(keys.indexOf(k), values.indexOf(v));
+      }
+      const feat = new ProtoWriter()
+        .key(1, 0)
+        .varint(i + 1)
+        .packed(2, tags)
+        .key(3, 0)
+        .varint(f.type === 'polygon' ? 3 : 2)
+        .packed(4, geometry(f));
+      layer.bytes(2, feat.out);
+    });
+    for (const k of keys) layer.string(3, k);
+    for (const v of values) layer.bytes(4, new ProtoWriter().string(1, v).out);
+    layer.key(5, 0).varint(4096);
+    tile.bytes(3, layer.out);
+  }
+  return Uint8Array.from(tile.out);
+}
+
+/** Every tile: water on its west half, a park on its east half, a road across the middle. */
+export function vectorTilesFor(
+  bounds: [number, number, number, number],
+  minzoom: number,
+  maxzoom: number,
+  compress = false,
+): TestTile[] {
+  const data = mvtTile({
+    water: [
+      {
+        type: 'polygon',
+        parts: [
+          [
+            [0, 0],
+            [2048, 0],
+            [2048, 4096],
+            [0, 4096],
+            [0, 0],
+          ],
+        ],
+      },
+    ],
+    park: [
+      {
+        type: 'polygon',
+        parts: [
+          [
+            [2048, 0],
+            [4096, 0],
+            [4096, 4096],
+            [2048, 4096],
+            [2048, 0],
+          ],
+        ],
+        props: { class: 'park' },
+      },
+    ],
+    transportation: [
+      {
+        type: 'line',
+        parts: [
+          [
+            [0, 2048],
+            [4096, 2048],
+          ],
+        ],
+        props: { class: 'primary' },
+      },
+    ],
+  });
+  const bytes = compress ? new Uint8Array(gzipSync(data)) : data;
+  const out: TestTile[] = [];
+  for (let z = minzoom; z <= maxzoom; z++)
+    for (let x = lonToX(bounds[0], z); x <= lonToX(bounds[2], z); x++)
+      for (let y = latToY(bounds[3], z); y <= latToY(bounds[1], z); y++) out.push({ z, x, y, data: bytes });
+  return out;
+}

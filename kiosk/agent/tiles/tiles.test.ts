@@ -1,11 +1,21 @@
 import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { VectorTile } from '@mapbox/vector-tile';
+import Pbf from 'pbf';
 import { PMTiles } from 'pmtiles';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MBTILES_MAX_BYTES, openMbtiles } from './mbtiles.ts';
 import { openPmtiles } from './pmtiles.ts';
-import { type TestTile, pngTile, tilesFor, writeMbtiles, writePmtiles } from './test-files.ts';
+import {
+  mvtTile,
+  pngTile,
+  type TestTile,
+  tilesFor,
+  vectorTilesFor,
+  writeMbtiles,
+  writePmtiles,
+} from './test-files.ts';
 import { attributionText, sniffFormat } from './types.ts';
 
 const CPH: [number, number, number, number] = [12.55, 55.66, 12.6, 55.69];
@@ -51,6 +61,7 @@ describe('MBTiles reader', () => {
           bounds: CPH,
           attribution: '© OpenStreetMap contributors',
           name: 'Copenhagen test',
+          layers: [],
         });
         for (const t of [tiles[0]!, tiles[tiles.length - 1]!, tiles[7]!])
           eq(await a.getTile(t.z, t.x, t.y), t.data);
@@ -117,6 +128,7 @@ describe('PMTiles reader', () => {
           bounds: CPH,
           attribution: '© OpenStreetMap contributors',
           name: 'Copenhagen test',
+          layers: [],
         });
         for (const t of [...tiles.slice(0, 5), tiles[tiles.length - 1]!, ...extra])
           eq(await a.getTile(t.z, t.x, t.y), t.data);
@@ -149,19 +161,61 @@ describe('PMTiles reader', () => {
     eq(r ? new Uint8Array(r.data) : null, t.data);
   });
 
-  it('names vector archives pbf and refuses broken or foreign files', async () => {
+  it('reads vector archives (pbf) with their layer ids, and refuses broken or foreign files', async () => {
     const vec = join(dir, 'vec.pmtiles');
-    const mvt = Uint8Array.from([0x1a, 0x02, 0x78, 0x02]);
+    const mvt = mvtTile({
+      water: [
+        {
+          type: 'polygon',
+          parts: [
+            [
+              [0, 0],
+              [4096, 0],
+              [4096, 4096],
+              [0, 4096],
+              [0, 0],
+            ],
+          ],
+        },
+      ],
+      transportation: [
+        {
+          type: 'line',
+          parts: [
+            [
+              [0, 10],
+              [4000, 10],
+            ],
+          ],
+          props: { class: 'primary' },
+        },
+      ],
+    });
+    // The test tile is a real vector tile: decoded by the Mapbox reader the renderer uses.
+    const decoded = new VectorTile(new Pbf(mvt));
+    expect(Object.keys(decoded.layers).sort()).toEqual(['transportation', 'water']);
+    expect(decoded.layers.water!.feature(0).type).toBe(3);
+    expect(decoded.layers.water!.feature(0).loadGeometry()[0]).toHaveLength(5);
+    expect(decoded.layers.transportation!.feature(0).properties).toEqual({ class: 'primary' });
     await writePmtiles(vec, {
       tiles: [{ z: 0, x: 0, y: 0, data: mvt }],
       tileType: 1,
       bounds: CPH,
-      metadata: {},
+      metadata: { vector_layers: [{ id: 'water', fields: {} }, { id: 'transportation' }, { nope: 1 }] },
     });
     const a = await openPmtiles(vec);
-    expect(a.info.format).toBe('pbf');
+    expect(a.info).toMatchObject({ format: 'pbf', layers: ['water', 'transportation'] });
     eq(await a.getTile(0, 0, 0), mvt);
     await a.close();
+
+    const vmb = join(dir, 'vec.mbtiles');
+    await writeMbtiles(vmb, {
+      tiles: vectorTilesFor(CPH, 13, 13, true),
+      metadata: { format: 'pbf', json: JSON.stringify({ vector_layers: [{ id: 'water' }, { id: 'park' }] }) },
+    });
+    const b = await openMbtiles(vmb);
+    expect(b.info).toMatchObject({ format: 'pbf', layers: ['water', 'park'] });
+    await b.close();
 
     const avif = join(dir, 'avif.pmtiles');
     await writePmtiles(avif, {

@@ -4,8 +4,6 @@ import { z } from 'zod';
 export const TileFormatSchema = z.enum(['png', 'jpg', 'webp', 'pbf']);
 export type TileFormat = z.infer<typeof TileFormatSchema>;
 
-export const RASTER_FORMATS: readonly TileFormat[] = ['png', 'jpg', 'webp'];
-
 export const TILE_MIME: Record<TileFormat, string> = {
   png: 'image/png',
   jpg: 'image/jpeg',
@@ -24,6 +22,8 @@ export interface TileArchiveInfo {
   /** Plain text (markup in the file is reduced to its text). */
   attribution: string;
   name: string;
+  /** Vector files: the ids of their layers (vector_layers), for the renderer's paint rules. */
+  layers: string[];
 }
 
 /** An open, read-only tiles file. Coordinates are XYZ (y down), as Leaflet asks for them. */
@@ -36,8 +36,8 @@ export interface TileArchive {
 
 /**
  * GET /tiles/metadata.json of the kiosk's UI server: what the renderer draws its base map from.
- * `state` is `ok` with a raster file, `unsupported` for a vector file (the renderer keeps its
- * built-in base map), `error` for a file that is missing or unreadable, `off` when none is set.
+ * `state` is `ok` with a readable file, `error` for a file that is missing or unreadable (the
+ * renderer keeps its built-in base map), `off` when none is set.
  */
 export const TilesMetadataSchema = z.discriminatedUnion('state', [
   z.object({
@@ -51,9 +51,10 @@ export const TilesMetadataSchema = z.discriminatedUnion('state', [
     bounds: z.tuple([z.number(), z.number(), z.number(), z.number()]).nullable(),
     attribution: z.string().max(1000),
     name: z.string().max(200),
+    layers: z.array(z.string().max(100)).max(200).default([]),
   }),
   z.object({
-    state: z.enum(['off', 'unsupported', 'error']),
+    state: z.enum(['off', 'error']),
     message: z.string().max(500).optional(),
   }),
 ]);
@@ -100,4 +101,16 @@ export function validBounds(b: readonly number[]): [number, number, number, numb
   const [w, s, e, n] = b as [number, number, number, number];
   if (w < -180 || e > 180 || s < -90 || n > 90 || w >= e || s >= n) return null;
   return [w, s, e, n];
+}
+
+/** The layer ids of a TileJSON-style `vector_layers` list (MBTiles `json`, PMTiles metadata). */
+export function vectorLayerIds(v: unknown): string[] {
+  if (!Array.isArray(v)) return [];
+  const ids: string[] = [];
+  for (const l of v) {
+    const id = l && typeof l === 'object' ? (l as { id?: unknown }).id : undefined;
+    if (typeof id === 'string' && id.length > 0 && id.length <= 100) ids.push(id);
+    if (ids.length >= 200) break;
+  }
+  return ids;
 }

@@ -132,23 +132,42 @@ export function LeafletMap({
   }, [center.lat, center.lon, zoom, ready]);
 
   // The tiles file's layer, above the land and below the markers; its attribution beside ours.
+  // Vector files are drawn by protomaps-leaflet, loaded only then (its own chunk).
   useEffect(() => {
     const m = map.current;
     const ctl = credits.current;
-    if (!ready || !m || !tiles) return;
+    const host = el.current;
+    if (!ready || !m || !tiles || !host) return;
     const [w, s, e, n] = tiles.bounds ?? [-180, -85.06, 180, 85.06];
-    const tl = L.tileLayer(tiles.template, {
-      minNativeZoom: tiles.minzoom,
-      maxNativeZoom: tiles.maxzoom,
-      bounds: L.latLngBounds([s, w], [n, e]),
-      className: 'file-tiles',
-      keepBuffer: 1,
-    }).addTo(m);
+    const bounds = L.latLngBounds([s, w], [n, e]);
+    let tl: L.Layer | null = null;
+    let live = true;
+    if (tiles.format === 'pbf') {
+      const css = getComputedStyle(host);
+      const colours = {
+        land: css.getPropertyValue('--land').trim() || '#f3efe6',
+        water: css.getPropertyValue('--water').trim() || '#b5d3ea',
+      };
+      import('./vector-tiles.ts')
+        .then(({ vectorTileLayer }) => {
+          if (live) tl = vectorTileLayer(tiles, bounds, colours).addTo(m);
+        })
+        .catch(() => undefined); // the land polygons stay
+    } else {
+      tl = L.tileLayer(tiles.template, {
+        minNativeZoom: tiles.minzoom,
+        maxNativeZoom: tiles.maxzoom,
+        bounds,
+        className: 'file-tiles',
+        keepBuffer: 1,
+      }).addTo(m);
+    }
     const credit = tiles.attribution ? escapeHtml(tiles.attribution) : '';
     if (credit) ctl?.addAttribution(credit);
     return () => {
+      live = false;
       if (credit) ctl?.removeAttribution(credit);
-      tl.remove();
+      tl?.remove();
     };
   }, [tiles, ready]);
 

@@ -20,9 +20,17 @@ describe('renderer tile source', () => {
     expect(t).toMatchObject({ minzoom: 10, maxzoom: 16, attribution: '© Test' });
   });
 
-  it('keeps the built-in map for vector, off, error, invalid or foreign answers', () => {
+  it('takes a vector answer with its layers', () => {
+    const t = tileSourceFrom(
+      { ...OK, format: 'pbf', tileUrl: 'tiles/{z}/{x}/{y}.pbf?v=01', layers: ['water', 'roads'] },
+      'http://127.0.0.1:8090/',
+    );
+    expect(t).toMatchObject({ format: 'pbf', layers: ['water', 'roads'] });
+    expect(tileSourceFrom(OK, 'http://127.0.0.1:8090/')?.layers).toEqual([]);
+  });
+
+  it('keeps the built-in map for off, error, invalid or foreign answers', () => {
     const base = 'http://127.0.0.1:8090/';
-    expect(tileSourceFrom({ ...OK, format: 'pbf', tileUrl: 'tiles/{z}/{x}/{y}.pbf' }, base)).toBeNull();
     expect(tileSourceFrom({ state: 'off' }, base)).toBeNull();
     expect(tileSourceFrom({ state: 'error', message: 'gone' }, base)).toBeNull();
     expect(tileSourceFrom({ ...OK, minzoom: 'x' }, base)).toBeNull();

@@ -5,6 +5,7 @@ import { type TilesMetadata, TilesMetadataSchema } from '../../../agent/tiles/ty
  * The base map the screen's agent offers: GET tiles/metadata.json on the UI server (kiosk/agent/tiles).
  * Only asked where the page comes from an agent (served over http(s), not a dashboard preview or
  * the fixture bridge); anything but a valid `ok` answer keeps the built-in GeoJSON base map.
+ * Raster files become a Leaflet tile layer, vector (pbf) files a protomaps-leaflet canvas layer.
  */
 
 export type TileSource = Extract<TilesMetadata, { state: 'ok' }> & {
@@ -27,7 +28,6 @@ export function agentServesTiles(loc: Pick<Location, 'protocol' | 'search'>): bo
 export function tileSourceFrom(json: unknown, base: string): TileSource | null {
   const r = TilesMetadataSchema.safeParse(json);
   if (!r.success || r.data.state !== 'ok') return null;
-  if (!['png', 'jpg', 'webp'].includes(r.data.format)) return null;
   if (!/^tiles\/\{z\}\/\{x\}\/\{y\}\.[a-z]+(\?v=[0-9a-f]+)?$/.test(r.data.tileUrl)) return null;
   return { ...r.data, template: new URL('./', base).href + r.data.tileUrl };
 }
@@ -54,7 +54,7 @@ export function loadTiles(now = Date.now()): Promise<TileSource | null> {
   return value;
 }
 
-/** The agent's raster tiles, or null for the built-in base map (also while asking). */
+/** The agent's tiles, or null for the built-in base map (also while asking). */
 export function useMapTiles(): TileSource | null {
   const [tiles, setTiles] = useState<TileSource | null>(null);
   useEffect(() => {
