@@ -2,7 +2,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Router } from 'express';
+import rateLimit from 'express-rate-limit';
 import { counter } from '../metrics.ts';
+import { clientKey, limitedAnswer } from './rate-limits.ts';
+import { securityHeaders, setSecurityHeaders } from './security-headers.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -13,7 +16,12 @@ export interface StaticOptions {
   rendererDir?: string;
   /** Built mobile companion folder, served at /m/; default dist/mobile. */
   mobileDir?: string;
+  /** Anonymous view counts (POST /m/hit/{view}) accepted per client address per minute; then 429. */
+  mobileHitsPerMinute?: number;
 }
+
+/** A phone counts one view per screen it opens; this is far above that, and bounds a flood. */
+export const MOBILE_HITS_PER_MINUTE = 240;
 
 /** Views of the mobile companion that are counted (anything else is not a label). */
 const MOBILE_VIEWS = new Set(['home', 'transport', 'water', 'parking', 'events', 'map']);
@@ -43,19 +51,23 @@ export function staticRouter(opts: StaticOptions = {}): Router {
 
   // The mobile companion (public): anonymous view counts, then the static app. The service worker is
   // never cached by HTTP (so an update is seen at once) and its scope is /m/.
-  r.post('/m/hit/:view', (req, res) => {
-    if (MOBILE_VIEWS.has(req.params.view)) mobileViews.inc({ view: req.params.view });
+  const hitLimit = rateLimit({
+    windowMs: 60_000,
+    limit: opts.mobileHitsPerMinute ?? MOBILE_HITS_PER_MINUTE,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: clientKey,
+    handler: limitedAnswer('mobile-hit', 'too many view counts from this address; try again later'),
+  });
+  r.post('/m/hit/:view', hitLimit, (req, res) => {
+    const view = String(req.params.view);
+    if (MOBILE_VIEWS.has(view)) mobileViews.inc({ view });
     res.status(204).end();
   });
   r.get('/m', (req, res, next) => (req.path === '/m' ? res.redirect(301, '/m/') : next()));
   r.use(
     '/m',
-    (_req, res, next) => {
-      res.setHeader('x-content-type-options', 'nosniff');
-      res.setHeader('x-frame-options', 'DENY');
-      res.setHeader('referrer-policy', 'no-referrer');
-      next();
-    },
+    securityHeaders('mobile'),
     express.static(mobile, {
       index: 'index.html',
       fallthrough: true,
@@ -82,11 +94,7 @@ export function staticRouter(opts: StaticOptions = {}): Router {
 
   r.use(
     '/kiosk-preview',
-    (_req, res, next) => {
-      res.setHeader('x-frame-options', 'SAMEORIGIN');
-      res.setHeader('x-content-type-options', 'nosniff');
-      next();
-    },
+    securityHeaders('kiosk-preview'),
     express.static(renderer, {
       index: 'index.html',
       fallthrough: true,
@@ -103,8 +111,8 @@ export function staticRouter(opts: StaticOptions = {}): Router {
   );
 
   r.use(
-    (_req, res, next) => {
-      res.setHeader('x-content-type-options', 'nosniff');
+    (req, res, next) => {
+      if (!NOT_SPA.test(req.path) || req.path.startsWith('/assets/')) setSecurityHeaders(res, 'dashboard');
       next();
     },
     express.static(dashboard, { index: false, fallthrough: true, setHeaders: cache, dotfiles: 'ignore' }),
@@ -118,8 +126,6 @@ export function staticRouter(opts: StaticOptions = {}): Router {
       return;
     }
     res.setHeader('cache-control', 'no-cache');
-    res.setHeader('x-frame-options', 'DENY');
-    res.setHeader('referrer-policy', 'same-origin');
     res.sendFile(index);
   });
   return r;

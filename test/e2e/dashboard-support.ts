@@ -198,6 +198,10 @@ export async function loginAs(
   const page = await ctx.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // A Content-Security-Policy violation in the page or the preview iframes is an error too.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content.Security.Policy/i.test(m.text())) errors.push(m.text());
+  });
   const userField = page.getByLabel(opts.lang === 'da' ? 'Brugernavn' : 'Username');
   // dist/ is shared by every test run on this machine: a parallel rebuild can briefly take the bundle
   // away (503 "not built"); one reload after it is back is enough.

@@ -1,3 +1,4 @@
+import '../csp.ts';
 import '@fontsource/inter/latin-400.css';
 import '@fontsource/inter/latin-600.css';
 import '@fontsource/inter/latin-800.css';
