@@ -125,9 +125,23 @@ export class RetainedIndex<T> {
   }
 }
 
-interface RetainedPacket {
+export interface RetainedPacket {
   topic: string;
   payload: Buffer | string;
+  qos?: number;
+}
+
+const lookups = new WeakMap<object, (patterns: readonly string[]) => RetainedPacket[]>();
+
+/**
+ * The retained messages matching any of `patterns` (one per matching filter, in order), read
+ * straight from the index of a persistence made by {@link indexedMemoryPersistence}; null for any
+ * other persistence.
+ */
+export function retainedLookup(
+  persistence: object,
+): ((patterns: readonly string[]) => RetainedPacket[]) | null {
+  return lookups.get(persistence) ?? null;
 }
 
 /** The parts of aedes-persistence's in-memory store that hold retained messages. */
@@ -155,12 +169,29 @@ export function indexedMemoryPersistence(): object {
     if (packet.payload.length === 0) index.delete(packet.topic);
     else index.set(packet.topic, packet);
   };
+  const lookup = (patterns: readonly string[]) =>
+    patterns.length === 1 ? index.match(patterns[0] as string) : patterns.flatMap((p) => index.match(p));
+  lookups.set(persistence, lookup);
   inner.createRetainedStream = (pattern) => arrayStream(index.match(pattern));
-  inner.createRetainedStreamCombi = (patterns) =>
-    arrayStream(
-      patterns.length === 1 ? index.match(patterns[0] as string) : patterns.flatMap((p) => index.match(p)),
-    );
+  inner.createRetainedStreamCombi = (patterns) => arrayStream(lookup(patterns));
+  // aedes calls the callback wrapper, which returns Readable.from(innerStream) for these: the inner
+  // stream read through an async iterator again (several promise turns per packet, on every SUBSCRIBE
+  // and on every persistent reconnect's offline queue). The inner streams are object-mode Readables
+  // already: hand them over as they are.
+  const outer = persistence as unknown as RetainedStore & QueueStreams;
+  const queue = inner as unknown as Partial<QueueStreams>;
+  outer.createRetainedStream = (pattern) => inner.createRetainedStream(pattern);
+  outer.createRetainedStreamCombi = (patterns) => inner.createRetainedStreamCombi(patterns);
+  if (typeof queue.outgoingStream === 'function' && typeof outer.outgoingStream === 'function') {
+    const outgoing = queue.outgoingStream.bind(inner);
+    outer.outgoingStream = (client) => outgoing(client);
+  }
   return persistence;
+}
+
+/** The offline-queue stream of aedes-persistence (a Readable.from of a copy of the queue). */
+interface QueueStreams {
+  outgoingStream(client: unknown): Readable;
 }
 
 /**
