@@ -204,6 +204,30 @@ describe('kiosk map with a local tiles file', () => {
     });
   }
 
+  it('dims raster tiles at night', { timeout: 180_000 }, async () => {
+    const s = await serve('cph.pmtiles');
+    try {
+      const page = await openPage(browser, `${s.ui.url}/?theme=night`, 'street-kiosk');
+      await page.waitForSelector('[data-view="attract"]', { timeout: 60_000 });
+      await page.locator('.attract-invite').click();
+      await page.locator('.bottom-nav').getByRole('button', { name: 'Kort', exact: true }).click();
+      await page.waitForSelector('[data-view="map"] img.leaflet-tile-loaded', { timeout: 60_000 });
+      const filter = await page.$eval('[data-view="map"] .file-tiles', (e) => getComputedStyle(e).filter);
+      expect(filter).toContain('brightness(0.6)');
+      // The credits keep the night colours (dark box, light text), not leaflet.css's white box.
+      const credits = await page.$eval('[data-view="map"] .leaflet-control-attribution', (e) => {
+        const c = getComputedStyle(e);
+        return [c.backgroundColor, c.color];
+      });
+      expect(credits).toEqual(['rgb(21, 28, 36)', 'rgb(242, 245, 248)']);
+      await shot(page, 'street-kiosk', 'map-tiles-night', 'da');
+      expect(await axe(page)).toEqual([]);
+      await page.context().close();
+    } finally {
+      await s.close();
+    }
+  });
+
   for (const [file, credit] of [
     ['vector.pmtiles', '© Vektor PMTiles'],
     ['vector.mbtiles', '© Vektor MBTiles'],
