@@ -55,7 +55,10 @@ describe('day/night theme from the ambient light sensor', () => {
     agent.setState(withLux(3));
     await expect.poll(() => theme(page), { timeout: 30_000 }).toBe('night');
     expect(await source(page)).toBe('sensor');
-    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).not.toBe(dayBg);
+    await expect
+      .poll(() => page.evaluate(() => getComputedStyle(document.body).backgroundColor))
+      .not.toBe(dayBg);
+    expect(await theme(page)).toBe('night');
     await page.waitForSelector('[data-view="transport"]');
     problems.push(...(await axe(page)).map((p) => `night ${p}`));
     await shot(page, 'street-kiosk', 'theme-night', 'en');

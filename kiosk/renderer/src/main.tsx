@@ -12,6 +12,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import { chooseBridge } from './bridge/select.ts';
 import { OptionsContext, optionsFrom, SendContext } from './context.ts';
+import { LangProvider } from './i18n.ts';
 import { tuningWithHold } from './lib/theme.ts';
 import { createKioskStore, StoreContext } from './store/index.ts';
 
@@ -46,7 +47,9 @@ root.render(
     <OptionsContext.Provider value={options}>
       <SendContext.Provider value={send}>
         <StoreContext.Provider value={store}>
-          <App />
+          <LangProvider>
+            <App />
+          </LangProvider>
         </StoreContext.Provider>
       </SendContext.Provider>
     </OptionsContext.Provider>

@@ -25,13 +25,14 @@ export interface FixtureAsset {
 export async function startFixtureAgent(
   initial: KioskState,
   assets: Record<string, FixtureAsset> = {},
+  opts: { rendererDir?: string } = {},
 ): Promise<FixtureAgent> {
   let state = initial;
   const listeners = new Set<(s: KioskState) => void>();
   const actions: BridgeAction[] = [];
   const server = await startUiServer({
     port: 0,
-    rendererDir: join(import.meta.dirname, '../../../dist/renderer'),
+    rendererDir: opts.rendererDir ?? join(import.meta.dirname, '../../../dist/renderer'),
     api: {
       getState: () => state,
       subscribe(l) {

@@ -3,7 +3,8 @@ import { looksLikeState, type RendererBridge } from './types.ts';
 
 /**
  * The browser shell's bridge: the agent's WebSocket at ws://same-host/bridge. Reconnects with
- * backoff (0.5 s doubling to 5 s) forever; actions sent while down are dropped (they are analytics).
+ * backoff (0.5 s doubling to 5 s) forever; actions are sent after the next frame, and dropped while
+ * the link is down (they are analytics).
  */
 export function createWsBridge(url: string): RendererBridge {
   const listeners = new Set<(s: KioskState) => void>();
@@ -57,6 +58,22 @@ export function createWsBridge(url: string): RendererBridge {
   };
   connect();
 
+  let queue: BridgeAction[] = [];
+  let flushScheduled = false;
+  let cancelFlush = () => {};
+  const flush = () => {
+    cancelFlush();
+    flushScheduled = false;
+    const out = queue;
+    queue = [];
+    // Dropped while the link is down, as before: they are analytics.
+    if (!ws || ws.readyState !== WebSocket.OPEN) return;
+    for (const action of out) {
+      const msg: BridgeClientMessage = { type: 'action', action };
+      ws.send(JSON.stringify(msg));
+    }
+  };
+
   return {
     kind: 'ws',
     subscribe(listener) {
@@ -70,12 +87,21 @@ export function createWsBridge(url: string): RendererBridge {
       return () => linkListeners.delete(listener);
     },
     send(action: BridgeAction) {
-      if (ws && ws.readyState === WebSocket.OPEN) {
-        const msg: BridgeClientMessage = { type: 'action', action };
-        ws.send(JSON.stringify(msg));
-      }
+      // Actions are reports (touches, views, plays): they leave after the frame that answers the tap,
+      // in order, instead of in the tap's handler.
+      queue.push(action);
+      if (flushScheduled) return;
+      flushScheduled = true;
+      const frame = requestAnimationFrame(() => setTimeout(flush, 0));
+      // rAF does not run in a hidden page: a fallback, so reports are never held back for long.
+      const fallback = setTimeout(flush, 250);
+      cancelFlush = () => {
+        cancelAnimationFrame(frame);
+        clearTimeout(fallback);
+      };
     },
     close() {
+      flush();
       closed = true;
       if (timer) clearTimeout(timer);
       ws?.close();

@@ -22,8 +22,11 @@ export function speak(text: string, lang: string, onEnd?: () => void): void {
   window.speechSynthesis.speak(u);
 }
 
+/** Stops speech in progress. Only when there is any: cancel() is a round trip to the speech service. */
 export function stopSpeaking(): void {
-  if (canSpeak()) window.speechSynthesis.cancel();
+  if (!canSpeak()) return;
+  const synth = window.speechSynthesis;
+  if (synth.speaking || synth.pending) synth.cancel();
 }
 
 /** The readable text of the current view: its visible text, one sentence per block. */

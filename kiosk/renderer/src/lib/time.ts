@@ -2,8 +2,9 @@
 export const TZ = 'Europe/Copenhagen';
 
 const cache = new Map<string, Intl.DateTimeFormat>();
-function fmt(lang: string, opts: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = `${lang}|${JSON.stringify(opts)}`;
+/** A cached formatter; `name` identifies `opts` (so a call costs a map lookup, not a JSON.stringify). */
+function fmt(lang: string, opts: Intl.DateTimeFormatOptions, name: string): Intl.DateTimeFormat {
+  const key = `${lang}|${name}`;
   let f = cache.get(key);
   if (!f) {
     f = new Intl.DateTimeFormat(locale(lang), { timeZone: TZ, ...opts });
@@ -19,24 +20,29 @@ export function locale(lang: string): string {
 
 export function formatTime(t: number | string, lang: string): string {
   // "14:32" in every language: hour and minute, 24-hour clock.
-  return fmt(lang, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+  return fmt(lang, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }, 'time')
     .format(new Date(t))
     .replace('.', ':');
 }
 
 export function formatDate(t: number | string, lang: string): string {
-  return fmt(lang, { weekday: 'long', day: 'numeric', month: 'long' }).format(new Date(t));
+  return fmt(lang, { weekday: 'long', day: 'numeric', month: 'long' }, 'date').format(new Date(t));
 }
 
 export function formatDayShort(t: number | string, lang: string): string {
-  return fmt(lang, { weekday: 'short', day: 'numeric', month: 'short' }).format(new Date(t));
+  return fmt(lang, { weekday: 'short', day: 'numeric', month: 'short' }, 'dayShort').format(new Date(t));
 }
 
+const numbers = new Map<string, Intl.NumberFormat>();
 export function formatNumber(n: number, lang: string, digits = 0): string {
-  return new Intl.NumberFormat(locale(lang), {
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  }).format(n);
+  // Building an Intl formatter costs far more than formatting: one per language and precision.
+  const key = `${lang}|${digits}`;
+  let f = numbers.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(locale(lang), { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    numbers.set(key, f);
+  }
+  return f.format(n);
 }
 
 export function formatTemp(c: number, lang: string): string {
@@ -45,14 +51,16 @@ export function formatTemp(c: number, lang: string): string {
 
 /** Calendar date "YYYY-MM-DD" of an instant in Copenhagen. */
 export function cphDay(t: number | string): string {
-  const parts = fmt('en', { year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(t));
+  const parts = fmt('en', { year: 'numeric', month: '2-digit', day: '2-digit' }, 'ymd').formatToParts(
+    new Date(t),
+  );
   const get = (k: string) => parts.find((p) => p.type === k)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')}`;
 }
 
 /** ISO weekday (1 = Monday) of an instant in Copenhagen. */
 export function cphWeekday(t: number | string): number {
-  const w = fmt('en', { weekday: 'short' }).format(new Date(t));
+  const w = fmt('en', { weekday: 'short' }, 'weekday').format(new Date(t));
   return ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(w) + 1;
 }
 
