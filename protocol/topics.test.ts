@@ -66,6 +66,17 @@ describe('parseTopic', () => {
   });
 });
 
+describe('parseTopic results', () => {
+  it('are frozen and the same on a second parse, valid or not', () => {
+    const a = parseTopic('v1/screens/s-1/health');
+    expect(a).toEqual({ kind: 'screen', screenId: 's-1', channel: 'health' });
+    expect(Object.isFrozen(a)).toBe(true);
+    expect(parseTopic('v1/screens/s-1/health')).toBe(a);
+    expect(parseTopic('v1/screens/s 1/health')).toBeNull();
+    expect(parseTopic('v1/screens/s 1/health')).toBeNull();
+  });
+});
+
 describe('isId', () => {
   it.each([
     'a',

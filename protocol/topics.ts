@@ -69,8 +69,25 @@ export function isId(s: string): boolean {
 // an Object.defineProperty per call, which cost more than the rest of parseTopic put together.
 const valid = (s: string | undefined): s is string => s !== undefined && isId(s);
 
-/** Parses a concrete topic (no wildcards) of the v1 contract; null for anything else. */
-export function parseTopic(topic: string): ParsedTopic | null {
+/**
+ * Topics parsed so far (the set is small and fixed: a few per screen, feed and campaign). The server
+ * parses each incoming topic several times (ACL, validation, presence, health, dashboard); a lookup
+ * is a fraction of a split and test. Bounded: cleared when full (a client cannot grow it forever).
+ */
+const parsedTopics = new Map<string, Readonly<ParsedTopic> | null>();
+const PARSED_TOPICS_MAX = 100_000;
+
+/** Parses a concrete topic (no wildcards) of the v1 contract; null for anything else. The result is frozen. */
+export function parseTopic(topic: string): Readonly<ParsedTopic> | null {
+  const hit = parsedTopics.get(topic);
+  if (hit !== undefined) return hit;
+  const parsed = parseTopicOnce(topic);
+  if (parsedTopics.size >= PARSED_TOPICS_MAX) parsedTopics.clear();
+  parsedTopics.set(topic, parsed && Object.freeze(parsed));
+  return parsed;
+}
+
+function parseTopicOnce(topic: string): ParsedTopic | null {
   const parts = topic.split('/');
   if (parts[0] !== V) return null;
   if (parts[1] === 'feeds' && parts.length === 4 && FEED_KINDS.has(parts[2] ?? '') && valid(parts[3])) {
