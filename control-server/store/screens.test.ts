@@ -107,6 +107,28 @@ describe('store: screens', () => {
     expect(s3.upgradedTokens).toBe(0);
   });
 
+  it('the upgrade is no new credential for the revocation check; a rotation after it is', async () => {
+    const s = await store();
+    const { screen, token } = await s.createScreen(screenInput());
+    await s.close();
+    const file = path.join(dir, 'db.json');
+    const db = JSON.parse(await readFile(file, 'utf8')) as {
+      screens: Array<{ id: string; tokenHash: string }>;
+    };
+    const legacy = await hashSecret(token, TOKEN_COST);
+    for (const sc of db.screens) sc.tokenHash = legacy;
+    await writeFile(file, JSON.stringify(db));
+    const s2 = await store();
+    expect(s2.screenTokenHashes().get(screen.id)).toBe(legacy);
+    expect(await s2.verifyScreenToken(screen.id, token)).toBe(true);
+    expect(s2.getScreen(screen.id)?.tokenHash).toMatch(/^sha256\$/);
+    expect(s2.screenTokenHashes().get(screen.id)).toBe(legacy);
+    await s2.rotateScreenToken(screen.id);
+    const after = s2.screenTokenHashes().get(screen.id);
+    expect(after).not.toBe(legacy);
+    expect(after).toBe(s2.getScreen(screen.id)?.tokenHash);
+  });
+
   it('does not upgrade over a token rotated while the scrypt hash was checked', async () => {
     const s = await store();
     const { screen, token } = await s.createScreen(screenInput());

@@ -28,6 +28,8 @@ export class ScreenRegistry {
   readonly #deps: ScreenRegistryDeps;
   /** screenId -> sha256(token) of the last token that verified, so reconnects stay cheap. */
   readonly #verified = new Map<string, Buffer>();
+  /** screenId -> the scrypt hash an upgrade replaced, and the SHA-256 hash it wrote (see tokenHashes). */
+  readonly #upgradedFrom = new Map<string, { from: string; to: string }>();
   /** Stored scrypt token hashes replaced by SHA-256 ones since open (for tests and logs). */
   upgradedTokens = 0;
 
@@ -40,9 +42,17 @@ export class ScreenRegistry {
     return structuredClone(this.#doc.data.screens);
   }
   /** Each screen's current token hash, read in place (no copy of the records): cheap to call often. */
+  /**
+   * A screen whose scrypt hash was upgraded still reports the old hash here, as long as the stored
+   * one is the upgrade's: the credential did not change, so the broker's revocation check
+   * (CredentialWatcher) must not disconnect the screen that just logged in with it.
+   */
   tokenHashes(): Map<string, string> {
     const out = new Map<string, string>();
-    for (const s of this.#doc.data.screens) out.set(s.id, s.tokenHash);
+    for (const s of this.#doc.data.screens) {
+      const alias = this.#upgradedFrom.get(s.id);
+      out.set(s.id, alias && alias.to === s.tokenHash ? alias.from : s.tokenHash);
+    }
     return out;
   }
   get(id: string): ScreenRecord | null {
@@ -126,6 +136,7 @@ export class ScreenRegistry {
       if (!next) throw new NotFoundError(`no screen "${id}"`);
     });
     this.#verified.delete(id);
+    this.#upgradedFrom.delete(id);
     return token;
   }
 
@@ -136,6 +147,7 @@ export class ScreenRegistry {
       db.screens.splice(i, 1);
     });
     this.#verified.delete(id);
+    this.#upgradedFrom.delete(id);
     this.#deps.forget(id);
   }
 
@@ -162,19 +174,21 @@ export class ScreenRegistry {
   async #upgrade(id: string, oldHash: string, token: string): Promise<void> {
     const tokenHash = hashToken(token);
     try {
-      const done = await this.#doc.mutate((db) =>
-        Boolean(
-          replaceWhere(
-            db.screens,
-            (s) => s.id === id && s.tokenHash === oldHash,
-            (s) => ({ ...s, tokenHash }),
-          ),
-        ),
-      );
+      const done = await this.#doc.mutate((db) => {
+        const next = replaceWhere(
+          db.screens,
+          (s) => s.id === id && s.tokenHash === oldHash,
+          (s) => ({ ...s, tokenHash }),
+        );
+        // Before the write commits, so no revocation check can see the new hash without its alias.
+        if (next) this.#upgradedFrom.set(id, { from: oldHash, to: tokenHash });
+        return Boolean(next);
+      });
       if (done) this.upgradedTokens++;
     } catch {
       // The store is closing or its disk is full: the scrypt hash stays valid; the next check retries.
       this.#verified.delete(id);
+      this.#upgradedFrom.delete(id);
     }
   }
 
