@@ -1,0 +1,167 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StanderServer } from '../../control-server/server.ts';
+import { type AgentHandle, SimulatedHardware, startAgent } from '../../kiosk/agent/index.ts';
+import { silentLogger } from '../../kiosk/agent/log.ts';
+import { encodePayload, filters, StatusSchema, topics } from '../../protocol/index.ts';
+import { Admin, startRealServer, until } from './agent-harness.ts';
+
+/**
+ * A campaign withdrawn while a screen is offline, then a server restart before the screen comes
+ * back: the empty retained message was only queued in the embedded broker's in-memory session, so
+ * it is gone. The server must notice the withdrawn campaign in the screen's report (status/health)
+ * and publish the withdrawal again (control-server/fleet/withdrawals.ts).
+ */
+
+const campaign = (name: string) => ({
+  name,
+  priority: 'normal' as const,
+  target: { groups: ['centre'] },
+  slides: [{ kind: 'text' as const, title: { en: name }, durationS: 6 }],
+});
+
+const campaignIds = (a: AgentHandle) => new Set(a.getState().playlist.items.map((i) => i.campaignId));
+
+describe('a withdrawal missed across a server restart', () => {
+  let dir: string;
+  let server: StanderServer | null = null;
+  let agent: AgentHandle | null = null;
+  let screen: { id: string; token: string };
+  let ports: { httpPort: number; mqttPort: number };
+  let a: string;
+  let b: string;
+
+  const launch = () =>
+    startAgent({
+      screenId: screen.id,
+      token: screen.token,
+      serverUrl: `http://127.0.0.1:${ports.httpPort}`,
+      mqttUrl: `mqtt://127.0.0.1:${ports.mqttPort}`,
+      cacheDir: join(dir, 'screen-cache'),
+      uiPort: 0,
+      rendererDir: join(dir, 'no-renderer'),
+      hardware: new SimulatedHardware(),
+      log: silentLogger,
+      tickMs: 100,
+    });
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'stander-withdrawal-'));
+    server = await startRealServer(join(dir, 'server'));
+    ports = { httpPort: server.httpPort, mqttPort: server.mqttPort! };
+    const admin = await Admin.login(server.httpUrl);
+    screen = await admin.createScreen({
+      name: 'Torvet kiosk',
+      profile: 'street-kiosk',
+      location: { lat: 55.6761, lon: 12.5683 },
+      groups: ['centre'],
+    });
+    ({ id: a } = await admin.createCampaign(campaign('Campaign A')));
+    ({ id: b } = await admin.createCampaign(campaign('Campaign B')));
+  });
+
+  afterAll(async () => {
+    await agent?.close();
+    await server?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('drops the campaign deleted while it was offline, keeps the other', async () => {
+    agent = await launch();
+    await until(() => campaignIds(agent!).size === 2, 20_000, 'screen plays A and B');
+    await agent.close();
+    agent = null;
+
+    const admin = await Admin.login(server!.httpUrl);
+    await admin.call('DELETE', `/api/v1/campaigns/${a}`);
+    await server!.close();
+    server = await startRealServer(join(dir, 'server'), ports);
+
+    agent = await launch();
+    // From its cache, before any network: still both (that is what it last knew).
+    expect(campaignIds(agent)).toEqual(new Set([a, b]));
+    await until(() => agent!.getState().connection.online, 20_000, 'agent back online');
+    await until(() => !campaignIds(agent!).has(a), 10_000, 'campaign A withdrawn on the screen');
+    expect(campaignIds(agent)).toEqual(new Set([b]));
+    // B is still retained on the broker: the withdrawal went to A's topic only.
+    expect(server.store.getCampaign(b)).not.toBeNull();
+
+    // Gone from its disk cache too: restarted with no server, it comes up with B only.
+    await agent.close();
+    agent = null;
+    await server.close();
+    server = null;
+    agent = await launch();
+    expect(agent.getState().connection.online).toBe(false);
+    expect(campaignIds(agent)).toEqual(new Set([b]));
+  });
+
+  it('never withdraws a live campaign, and a screen listing made-up ids is rate-limited', async () => {
+    await agent?.close();
+    agent = null;
+    server = await startRealServer(join(dir, 'server'), ports);
+    const admin = await Admin.login(server.httpUrl);
+    const location = { lat: 55.6761, lon: 12.5683 };
+    const liar = await admin.createScreen({ name: 'Liar', profile: 'street-kiosk', location });
+    const watcher = await admin.createScreen({ name: 'Watcher', profile: 'street-kiosk', location });
+
+    const cleared: string[] = [];
+    const w = await mqtt.connectAsync(`mqtt://127.0.0.1:${ports.mqttPort}`, {
+      clientId: watcher.id,
+      username: watcher.id,
+      password: watcher.token,
+      clean: true,
+    });
+    w.on('message', (topic, payload) => {
+      if (payload.length === 0) cleared.push(topic);
+    });
+    await w.subscribeAsync(filters.allCampaigns, { qos: 1 });
+
+    const l = await mqtt.connectAsync(`mqtt://127.0.0.1:${ports.mqttPort}`, {
+      clientId: liar.id,
+      username: liar.id,
+      password: liar.token,
+      clean: true,
+    });
+    const bogus = Array.from({ length: 300 }, (_, i) => ({ id: `made-up-${i}`, version: 1 }));
+    const status = encodePayload(StatusSchema, {
+      state: 'online',
+      at: new Date().toISOString(),
+      campaigns: [{ id: b, version: 1 }, ...bogus].slice(0, 1000),
+    });
+    for (let i = 0; i < 3; i++)
+      await l.publishAsync(topics.screenStatus(liar.id), status, { qos: 1, retain: true });
+    // A campaign the store still has is on the list too: it must never be cleared.
+    await until(() => cleared.length >= 50, 15_000, 'the first withdrawals');
+    await new Promise((r) => setTimeout(r, 1500));
+    await l.endAsync();
+    await w.endAsync();
+
+    // The default policy lets one screen cause 50 at once (+1 per 10 s).
+    expect(cleared.length).toBeGreaterThanOrEqual(50);
+    expect(cleared.length).toBeLessThanOrEqual(52);
+    expect(new Set(cleared).size).toBe(cleared.length);
+    expect(cleared).not.toContain(topics.campaign(b));
+    expect(cleared.every((t) => /^v1\/campaigns\/made-up-\d+$/.test(t))).toBe(true);
+
+    // B is still retained: a newcomer receives it.
+    const n = await mqtt.connectAsync(`mqtt://127.0.0.1:${ports.mqttPort}`, {
+      clientId: `${watcher.id}:late`,
+      username: watcher.id,
+      password: watcher.token,
+      clean: true,
+    });
+    const got = new Promise<Buffer>((resolve) =>
+      n.on('message', (topic, payload) => {
+        if (topic === topics.campaign(b)) resolve(payload);
+      }),
+    );
+    await n.subscribeAsync(topics.campaign(b), { qos: 1 });
+    const payload = await Promise.race([got, new Promise<null>((r) => setTimeout(() => r(null), 5000))]);
+    await n.endAsync();
+    expect(payload?.length ?? 0).toBeGreaterThan(0);
+  });
+});
