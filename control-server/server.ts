@@ -17,6 +17,7 @@ import type { ServerSettings } from './config.ts';
 import { FleetHealth } from './fleet/health.ts';
 import { Presence } from './fleet/presence.ts';
 import { PresenceSnapshots } from './fleet/presence-file.ts';
+import { WithdrawalReconciler } from './fleet/withdrawals.ts';
 import { createLogger, type Logger } from './log.ts';
 import { type AdminBootstrap, ensureAdmin } from './store/bootstrap.ts';
 import { openStore, type Store } from './store/index.ts';
@@ -190,6 +191,10 @@ export async function startServer(opts: StartServerOptions): Promise<StanderServ
     const health = new FleetHealth({ bus, log, history: store });
     await health.start();
     cleanups.push(() => health.stop());
+    // Withdrawals a screen missed (its session was lost with a restart): re-published on its report.
+    const withdrawals = new WithdrawalReconciler({ bus, store, log });
+    await withdrawals.start();
+    cleanups.push(() => withdrawals.stop());
 
     let feeds: FeedsHandle | null = null;
     // ---- dashboard (helper G): subscribed before the feeds start: the embedded bus does not replay
