@@ -25,6 +25,15 @@ const campaign = (name: string) => ({
 
 const campaignIds = (a: AgentHandle) => new Set(a.getState().playlist.items.map((i) => i.campaignId));
 
+/** stander_campaign_withdrawals_total{outcome} from GET /metrics (one registry per process: compare deltas). */
+async function withdrawals(httpUrl: string, outcome: string): Promise<number> {
+  const text = await (await fetch(`${httpUrl}/metrics`)).text();
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith('stander_campaign_withdrawals_total{') && l.includes(`outcome="${outcome}"`));
+  return line ? Number(line.split(' ').at(-1)) : 0;
+}
+
 describe('a withdrawal missed across a server restart', () => {
   let dir: string;
   let server: StanderServer | null = null;
@@ -79,15 +88,22 @@ describe('a withdrawal missed across a server restart', () => {
     await admin.call('DELETE', `/api/v1/campaigns/${a}`);
     await server!.close();
     server = await startRealServer(join(dir, 'server'), ports);
+    const publishedBefore = await withdrawals(server.httpUrl, 'published');
 
     agent = await launch();
     // From its cache, before any network: still both (that is what it last knew).
     expect(campaignIds(agent)).toEqual(new Set([a, b]));
     await until(() => agent!.getState().connection.online, 20_000, 'agent back online');
+    const t0 = performance.now();
     await until(() => !campaignIds(agent!).has(a), 10_000, 'campaign A withdrawn on the screen');
+    console.log(
+      `[agent-withdrawal] campaign deleted while offline, server restarted: gone from the screen ` +
+        `${Math.round(performance.now() - t0)} ms after it was back online`,
+    );
     expect(campaignIds(agent)).toEqual(new Set([b]));
     // B is still retained on the broker: the withdrawal went to A's topic only.
     expect(server.store.getCampaign(b)).not.toBeNull();
+    expect(await withdrawals(server.httpUrl, 'published')).toBeGreaterThan(publishedBefore);
 
     // Gone from its disk cache too: restarted with no server, it comes up with B only.
     await agent.close();
@@ -108,6 +124,8 @@ describe('a withdrawal missed across a server restart', () => {
     const liar = await admin.createScreen({ name: 'Liar', profile: 'street-kiosk', location });
     const watcher = await admin.createScreen({ name: 'Watcher', profile: 'street-kiosk', location });
 
+    const limitedBefore = await withdrawals(server.httpUrl, 'screen_limited');
+    const cooldownBefore = await withdrawals(server.httpUrl, 'cooldown');
     const cleared: string[] = [];
     const w = await mqtt.connectAsync(`mqtt://127.0.0.1:${ports.mqttPort}`, {
       clientId: watcher.id,
@@ -145,6 +163,12 @@ describe('a withdrawal missed across a server restart', () => {
     expect(cleared.length).toBeLessThanOrEqual(52);
     expect(new Set(cleared).size).toBe(cleared.length);
     expect(cleared).not.toContain(topics.campaign(b));
+    // The rest was refused and counted: of 3 reports x 300 made-up ids, 50-52 went out; the repeats
+    // of those are in their cool-down, the others over the screen's limit.
+    expect((await withdrawals(server.httpUrl, 'screen_limited')) - limitedBefore).toBeGreaterThanOrEqual(
+      3 * (300 - 52),
+    );
+    expect((await withdrawals(server.httpUrl, 'cooldown')) - cooldownBefore).toBeGreaterThanOrEqual(2 * 50);
     expect(cleared.every((t) => /^v1\/campaigns\/made-up-\d+$/.test(t))).toBe(true);
 
     // B is still retained: a newcomer receives it.
