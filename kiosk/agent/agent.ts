@@ -1,10 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  CampaignSchema,
   type CommandResult,
   CommandResultSchema,
-  decodePayload,
   encodePayload,
   filters,
   type Health,
@@ -14,7 +12,7 @@ import {
   StatusSchema,
   topics,
 } from '../../protocol/index.ts';
-import type { BridgeAction, KioskState, PlayItem } from '../bridge/types.ts';
+import type { BridgeAction, KioskState } from '../bridge/types.ts';
 import { emptyKioskState } from '../bridge/types.ts';
 import { checkAmbient, sameAmbient } from '../bridge/ambient.ts';
 import { MessageCache } from './cache.ts';
@@ -34,9 +32,9 @@ import {
   emptyData,
   FEED_KINDS,
   feedView,
-  isReady,
   wantedAssets,
 } from './model.ts';
+import { acceptPlayable, promotePlayable, repersistPlayable, stateFingerprint } from './playable.ts';
 import { PlaysRecorder } from './plays.ts';
 import type { RendererReport, ShellPort } from './shell-port.ts';
 
@@ -149,7 +147,7 @@ export class AgentCore {
     entries.sort((a, b) => Number(b.key.endsWith('/config')) - Number(a.key.endsWith('/config')));
     for (const e of entries) {
       const r = e.key.startsWith(PLAYABLE_PREFIX)
-        ? this.acceptPlayable(e.payload)
+        ? acceptPlayable(this.data, e.payload)
         : this.accept(e.key, e.payload, false);
       if (r === 'invalid') await this.cache.setAside(e.key, 'no longer valid');
       // E.g. a feed the config no longer names: nothing will ever read it again.
@@ -252,41 +250,9 @@ export class AgentCore {
     return o.result;
   }
 
-  private acceptPlayable(payload: Buffer): 'changed' | 'invalid' {
-    const d = decodePayload(CampaignSchema, payload);
-    if (!d.ok) return 'invalid';
-    this.data.playable.set(d.value.id, d.value);
-    return 'changed';
-  }
-
-  /** Records every campaign whose assets are all verified as the version that may play. */
-  private promotePlayable(): void {
-    const has = (sha: string) => this.content.has(sha);
-    for (const [id, c] of this.data.campaigns) {
-      const p = this.data.playable.get(id);
-      if (p === c || (p && p.version === c.version && p.updatedAt === c.updatedAt) || !isReady(c, has))
-        continue;
-      this.data.playable.set(id, c);
-      this.dataVersion++;
-      // A failed write (a full disk) must not become an unhandled rejection: the cache retries it.
-      void this.cache
-        .put(`${PLAYABLE_PREFIX}${id}`, JSON.stringify(c))
-        .catch((e: Error) => this.opts.log.error({ campaignId: id, err: e.message }, 'cache write failed'));
-    }
-    for (const id of [...this.data.playable.keys()]) {
-      if (this.data.campaigns.has(id)) continue;
-      this.data.playable.delete(id);
-      this.dataVersion++;
-      void this.cache
-        .remove(`${PLAYABLE_PREFIX}${id}`)
-        .catch((e: Error) => this.opts.log.error({ campaignId: id, err: e.message }, 'cache remove failed'));
-    }
-  }
-
   /** Re-persists what only lives locally (after clear-cache). */
-  async repersistLocal(): Promise<void> {
-    for (const [id, c] of this.data.playable)
-      await this.cache.put(`${PLAYABLE_PREFIX}${id}`, JSON.stringify(c));
+  repersistLocal(): Promise<void> {
+    return repersistPlayable(this.data, this.cache);
   }
 
   resubscribe(): void {
@@ -306,9 +272,10 @@ export class AgentCore {
   /** Recomputes the derived state; notifies listeners when anything visible changed. */
   updateNow(force = false): void {
     const now = this.now();
-    if (this.data.campaigns.size || this.data.playable.size) this.promotePlayable();
-    this.content.want(wantedAssets(this.data, now));
     const has = (sha: string) => this.content.has(sha);
+    if (this.data.campaigns.size || this.data.playable.size)
+      this.dataVersion += promotePlayable(this.data, has, this.cache, this.opts.log);
+    this.content.want(wantedAssets(this.data, now));
     const view = feedView(this.data, now);
     const playlist = buildPlaylist(this.data, has, now, (sha) => `${this.assetBaseUrl}${sha}`);
     const online = this.connection?.online ?? false;
@@ -316,25 +283,15 @@ export class AgentCore {
     const prev = this.state;
     const identifyUntil =
       prev.identifyUntil && Date.parse(prev.identifyUntil) > now ? prev.identifyUntil : null;
-    // A cheap fingerprint of everything visible, instead of serializing a state of a megabyte each tick.
-    const key = [
-      this.dataVersion,
+    const key = stateFingerprint({
+      dataVersion: this.dataVersion,
       online,
-      this.liveSeen,
+      liveSeen: this.liveSeen,
       identifyUntil,
-      downloads.pending,
-      downloads.bytesDone,
-      downloads.bytesTotal,
-      view.health.map((h) => `${h.kind}/${h.id}:${h.state}`).join(','),
-      Object.values(view.feeds.transport)
-        .map((t) => t.departures.length)
-        .join(','),
-      Object.values(view.feeds.events)
-        .map((e) => e.events.length)
-        .join(','),
-      playlist.emergency ? playlistKey(playlist.emergency.items) : '-',
-      playlistKey(playlist.items),
-    ].join('|');
+      downloads,
+      view,
+      playlist,
+    });
     if (!force && key === this.stateKey) return;
     this.stateKey = key;
     this.state = {
@@ -485,12 +442,6 @@ export class AgentCore {
     await this.cache.idle();
     this.listeners.clear();
   }
-}
-
-function playlistKey(items: readonly PlayItem[]): string {
-  return items
-    .map((i) => `${i.campaignId}@${i.campaignVersion}#${i.slideIndex}:${i.assetUrl ?? ''}`)
-    .join(',');
 }
 
 function encodeResult(r: CommandResult): Buffer {
