@@ -203,7 +203,7 @@ describe('agent commands and cache recovery against the real control server', ()
           'GET',
           `/api/v1/screens/${screen.id}`,
         );
-        return v.health ? v.health : null;
+        return v.health && v.health.cacheCorruptions > 0 ? v.health : null;
       },
       10_000,
       'health on the server',
