@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AssetRefSchema, CampaignSchema } from './schemas/campaign.ts';
 import { IdSchema, IsoDateTime, LanguageSchema } from './schemas/common.ts';
-import { CommandResultSchema, DisplayHoursSchema } from './schemas/screen.ts';
+import { CommandResultSchema, DisplayHoursSchema, ScreenThemeSchema } from './schemas/screen.ts';
 import { FeedSubscriptionsSchema, RoleSchema, ScreenViewSchema } from './rest.ts';
 
 /** Answers of /api/v1 beyond rest.ts (additive): what the control server returns, typed for clients. */
@@ -11,6 +11,8 @@ export const ScreenDetailSchema = ScreenViewSchema.extend({
   defaultLanguage: LanguageSchema,
   feeds: FeedSubscriptionsSchema,
   displayHours: DisplayHoursSchema.nullable(),
+  /** Optional for answers of older servers; this one always sends it ('auto' when not pinned). */
+  theme: ScreenThemeSchema.optional(),
   /** Version of the retained config last published. */
   configVersion: z.number().int().positive(),
   createdAt: IsoDateTime,

@@ -6,7 +6,7 @@ import {
   LatLonSchema,
   ScreenProfileSchema,
 } from './schemas/common.ts';
-import { DisplayHoursSchema, HealthSchema } from './schemas/screen.ts';
+import { DisplayHoursSchema, HealthSchema, ScreenThemeSchema } from './schemas/screen.ts';
 
 /** REST payloads of /api/v1 (request bodies validated by the server, answers typed for clients). */
 
@@ -39,6 +39,8 @@ export const ScreenCreateSchema = z.object({
   defaultLanguage: LanguageSchema.default('da'),
   feeds: FeedSubscriptionsSchema.optional(),
   displayHours: DisplayHoursSchema.nullable().default(null),
+  /** 'auto' (default): the ambient light sensor, else the sun; 'day' or 'night' pins the theme. */
+  theme: ScreenThemeSchema.optional(),
 });
 export type ScreenCreate = z.input<typeof ScreenCreateSchema>;
 /**
@@ -61,6 +63,7 @@ export const ScreenUpdateSchema = z
       events: z.array(IdSchema).max(10),
     }),
     displayHours: DisplayHoursSchema.nullable(),
+    theme: ScreenThemeSchema,
   })
   .partial()
   .strict();

@@ -32,6 +32,7 @@ export function screenConfigOf(s: ScreenRecord, mobileBaseUrl?: string): ScreenC
     displayHours: s.displayHours,
     healthIntervalS: s.healthIntervalS,
     idleTimeoutS: s.idleTimeoutS,
+    ...(s.theme && s.theme !== 'auto' ? { theme: s.theme } : {}),
     ...(mobileBaseUrl ? { mobileBaseUrl } : {}),
     version: s.configVersion,
     updatedAt: s.updatedAt,

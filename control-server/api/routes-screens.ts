@@ -31,6 +31,7 @@ export function screensRouter(deps: ApiDeps, ctx: ApiContext): Router {
       defaultLanguage: s.defaultLanguage,
       feeds: s.feeds,
       displayHours: s.displayHours,
+      theme: s.theme ?? 'auto',
       configVersion: s.configVersion,
       createdAt: s.createdAt,
       updatedAt: s.updatedAt,

@@ -9,6 +9,7 @@ import {
   LatLonSchema,
   RoleSchema,
   ScreenProfileSchema,
+  ScreenThemeSchema,
 } from '../../protocol/index.ts';
 
 /**
@@ -35,6 +36,8 @@ export const ScreenRecordSchema = z.object({
   defaultLanguage: LanguageSchema,
   feeds: FeedSubscriptionsRecord,
   displayHours: DisplayHoursSchema.nullable(),
+  /** Absent = 'auto'. */
+  theme: ScreenThemeSchema.optional(),
   healthIntervalS: z.number().int().min(5).max(3600).default(30),
   idleTimeoutS: z.number().int().min(10).max(3600).default(60),
   /** Hash of the device token: `sha256$<hex>`, or `scrypt$...` from before (passwords.ts). The token itself is never stored. */

@@ -216,6 +216,7 @@ function screenRecord(
     defaultLanguage: input.defaultLanguage,
     feeds: input.feeds ?? { transport: [], parking: [], water: [], events: [] },
     displayHours: input.displayHours,
+    ...(input.theme && input.theme !== 'auto' ? { theme: input.theme } : {}),
     healthIntervalS: 30,
     idleTimeoutS: 60,
     tokenHash: secret.tokenHash,

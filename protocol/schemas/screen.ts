@@ -17,6 +17,10 @@ export const DisplayHoursSchema = z.object({
 export type DisplayHours = z.infer<typeof DisplayHoursSchema>;
 
 /** Retained on v1/screens/{id}/config. */
+/** A screen's colour theme: 'auto' follows the ambient light sensor, else the sun; 'day' or 'night' fixes it. */
+export const ScreenThemeSchema = z.enum(['auto', 'day', 'night']);
+export type ScreenTheme = z.infer<typeof ScreenThemeSchema>;
+
 export const ScreenConfigSchema = z.object({
   screenId: IdSchema,
   name: z.string().min(1).max(200),
@@ -42,7 +46,7 @@ export const ScreenConfigSchema = z.object({
    * Optional, additive: the UI's colour theme. 'auto' (the default when absent) follows the ambient
    * light sensor, else sunrise and sunset at the screen's location; 'day' or 'night' fixes it.
    */
-  theme: z.enum(['auto', 'day', 'night']).optional(),
+  theme: ScreenThemeSchema.optional(),
   version: z.number().int().positive(),
   updatedAt: IsoDateTime,
 });

@@ -151,6 +151,31 @@ describe('API: screens', () => {
     );
   });
 
+  it("PUT theme pins the screen's day/night theme in its config; 'auto' gives it back to the sensor", async () => {
+    const s = await h.screen({});
+    const client = await h.connectScreen(s.id, s.token);
+    const v1 = json(
+      (await nextMessage(client, topics.screenConfig(s.id), (p) => json(p).version === 1)).payload,
+    );
+    expect(v1.theme).toBeUndefined();
+    const v2 = nextMessage(client, topics.screenConfig(s.id), (p) => json(p).version === 2);
+    const r = await h.call('PUT', `/api/v1/screens/${s.id}`, { as: 'admin', body: { theme: 'night' } });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ theme: 'night', configVersion: 2 });
+    expect(ScreenConfigSchema.parse(json((await v2).payload)).theme).toBe('night');
+    const v3 = nextMessage(client, topics.screenConfig(s.id), (p) => json(p).version === 3);
+    expect(
+      (await h.call('PUT', `/api/v1/screens/${s.id}`, { as: 'admin', body: { theme: 'auto' } })).body,
+    ).toMatchObject({
+      theme: 'auto',
+    });
+    expect(json((await v3).payload).theme).toBeUndefined();
+    const bad = await h.call('PUT', `/api/v1/screens/${s.id}`, { as: 'admin', body: { theme: 'dusk' } });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('theme');
+    client.end(true);
+  });
+
   it('POST /token rotates: the broker refuses the old token and accepts the new one', async () => {
     const s = await h.screen();
     const r = await h.call('POST', `/api/v1/screens/${s.id}/token`, { as: 'admin' });
