@@ -16,11 +16,11 @@ export const DisplayHoursSchema = z.object({
 });
 export type DisplayHours = z.infer<typeof DisplayHoursSchema>;
 
-/** Retained on v1/screens/{id}/config. */
 /** A screen's colour theme: 'auto' follows the ambient light sensor, else the sun; 'day' or 'night' fixes it. */
 export const ScreenThemeSchema = z.enum(['auto', 'day', 'night']);
 export type ScreenTheme = z.infer<typeof ScreenThemeSchema>;
 
+/** Retained on v1/screens/{id}/config. */
 export const ScreenConfigSchema = z.object({
   screenId: IdSchema,
   name: z.string().min(1).max(200),
