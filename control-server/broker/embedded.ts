@@ -143,7 +143,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   };
   const enqueueCombi = internals.persistence.outgoingEnqueueCombi.bind(internals.persistence);
   internals.persistence.outgoingEnqueueCombi = (subs, packet) => {
-    const skipOffline = packet.retain === true && !isTombstone(packet) && isRetainedState(packet.topic);
+    const skipOffline = packet.retain === true && skipWhileOffline(packet);
     return enqueueCombi(
       skipOffline ? subs.filter((sub) => internals.clients[sub.clientId] !== undefined) : subs,
       packet,
@@ -471,16 +471,17 @@ function remoteAddress(client: Client): string {
   return client.req?.socket?.remoteAddress ?? conn.remoteAddress ?? 'unknown';
 }
 
-/** An empty retained payload: the deletion of the topic's retained message. */
-function isTombstone(packet: { payload?: Buffer | string }): boolean {
-  return packet.payload === undefined || packet.payload.length === 0;
-}
-
-/** Topics whose retained latest a screen receives again with its subscriptions on every connect. */
-function isRetainedState(topic: string | undefined): boolean {
-  const parsed = parseTopic(topic ?? '');
+/**
+ * A retained message an offline screen need not have queued: it gets the retained latest again with
+ * its subscriptions on every connect. Feed snapshots never (the server never clears a feed topic);
+ * campaigns and configs unless it is a deletion (an empty payload), which leaves nothing retained.
+ */
+function skipWhileOffline(packet: { topic?: string; payload?: Buffer | string }): boolean {
+  const parsed = parseTopic(packet.topic ?? '');
   if (!parsed) return false;
-  return parsed.kind === 'feed' || parsed.kind === 'campaign' || parsed.channel === 'config';
+  if (parsed.kind === 'feed') return true;
+  const tombstone = packet.payload === undefined || packet.payload.length === 0;
+  return !tombstone && (parsed.kind === 'campaign' || parsed.channel === 'config');
 }
 
 /** The identity a leftover will is checked against: the screen named in its own status topic. */
