@@ -17,6 +17,7 @@ import { SimScreen } from './sim/screen.ts';
 import { round } from './sim/stats.ts';
 import { simulateFeedDay } from './sim/feed-day.ts';
 import { benchCampaign, startServerTarget } from './sim/targets.ts';
+import { KEEPALIVE_S } from '../../kiosk/agent/connection.ts';
 
 /**
  * Benchmark 6, bandwidth: bytes per screen per day, both directions, for a parking post and a street
@@ -26,7 +27,6 @@ import { benchCampaign, startServerTarget } from './sim/targets.ts';
  */
 const FEEDS_FILE = fileURLToPath(new URL('../../content/feeds.json', import.meta.url));
 const DAY_S = 86_400;
-const KEEPALIVE_S = 20;
 const HEALTH_S = 30;
 const PLAYS_S = 60;
 const CAMPAIGN_CHANGES_PER_DAY = 20;
@@ -241,7 +241,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         }
       }
       // The client pings only when it sent nothing for a keep-alive period: health every 30 s
-      // against a 20 s keep-alive leaves one ping in each gap.
+      // against the agent's 15 s keep-alive leaves one ping in each gap.
       const uplinkGapS = Math.min(HEALTH_S, PLAYS_S);
       lines.push(
         {
