@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StanderServer } from '../../control-server/server.ts';
 import { type AgentHandle, SimulatedHardware, startAgent } from '../../kiosk/agent/index.ts';
 import { silentLogger } from '../../kiosk/agent/log.ts';
-import { encodePayload, filters, StatusSchema, topics } from '../../protocol/index.ts';
+import { encodePayload, filters, HealthSchema, StatusSchema, topics } from '../../protocol/index.ts';
+import { samplePayloads } from '../../protocol/samples.ts';
 import { Admin, startRealServer, until } from './agent-harness.ts';
 
 /**
@@ -150,13 +151,40 @@ describe('a withdrawal missed across a server restart', () => {
       at: new Date().toISOString(),
       campaigns: [{ id: b, version: 1 }, ...bogus].slice(0, 1000),
     });
+    // An offline status (a last will, built at connect time) is not acted on: processed in order,
+    // before the online reports below, it would have taken the screen's budget with ghost ids.
+    const offline = encodePayload(StatusSchema, {
+      state: 'offline',
+      at: new Date().toISOString(),
+      campaigns: Array.from({ length: 60 }, (_, i) => ({ id: `ghost-${i}`, version: 1 })),
+    });
+    await l.publishAsync(topics.screenStatus(liar.id), offline, { qos: 1, retain: true });
     for (let i = 0; i < 3; i++)
       await l.publishAsync(topics.screenStatus(liar.id), status, { qos: 1, retain: true });
     // A campaign the store still has is on the list too: it must never be cleared.
     await until(() => cleared.length >= 50, 15_000, 'the first withdrawals');
     await new Promise((r) => setTimeout(r, 1500));
     await l.endAsync();
+    const fromLiar = [...cleared];
+
+    // Health reports count too, and another screen has its own budget.
+    const health = {
+      ...samplePayloads().health,
+      at: new Date().toISOString(),
+      campaigns: [{ id: 'via-health', version: 3 }],
+    };
+    await w.publishAsync(
+      topics.screenHealth(watcher.id),
+      encodePayload(HealthSchema, HealthSchema.parse(health)),
+      { qos: 1 },
+    );
+    await until(
+      () => cleared.includes(topics.campaign('via-health')),
+      15_000,
+      'withdrawal from a health report',
+    );
     await w.endAsync();
+    cleared.splice(0, cleared.length, ...fromLiar);
 
     // The default policy lets one screen cause 50 at once (+1 per 10 s).
     expect(cleared.length).toBeGreaterThanOrEqual(50);
