@@ -20,7 +20,8 @@ import {
   isScreenUsername,
 } from './acl.ts';
 import { PublicLimiter, type PublicLimitOptions } from './public-limit.ts';
-import { arrayStream, indexedMemoryPersistence, retainedLookup } from './retained-index.ts';
+import { deliverRetainedOnSubscribe } from './retained-delivery.ts';
+import { indexedMemoryPersistence } from './retained-index.ts';
 import { FailureThrottle } from './throttle.ts';
 import { checkScreenPublish, countInvalid } from './validate.ts';
 
@@ -241,17 +242,8 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     done(null);
   };
 
-  // Retained messages on SUBSCRIBE, all in one socket write with the SUBACK. aedes streams them one
-  // by one, each write waiting for the previous one's setImmediate: a screen subscribing to its
-  // config and the campaigns got N+1 writes (syscalls) in N+1 event-loop turns, the largest single
-  // cost of a connect storm. aedes emits 'subscribe' (granted QoS set, 128 = refused) right after
-  // writing the SUBACK and before it would open its retained stream, which is now empty.
-  const lookup = retainedLookup(persistence);
-  if (lookup) {
-    const streams = (aedes as unknown as { persistence: RetainedStreams }).persistence;
-    streams.createRetainedStreamCombi = () => arrayStream([]);
-    aedes.on('subscribe', (subs, client) => deliverRetained(client, subs, lookup));
-  }
+  // Retained messages on SUBSCRIBE in one socket write with the SUBACK (see retained-delivery.ts).
+  deliverRetainedOnSubscribe(aedes, persistence);
 
   aedes.on('clientReady', (client) => {
     const identity = identities.get(client);
@@ -416,54 +408,6 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       await Promise.all([closeServer(tcp), tlsServer ? closeServer(tlsServer) : Promise.resolve()]);
     },
   };
-}
-
-interface RetainedStreams {
-  createRetainedStreamCombi(patterns: string[]): Duplex | NodeJS.ReadableStream;
-}
-
-interface QoSDeliverer {
-  deliverQoS(packet: object, cb: () => void): void;
-}
-
-const noop = () => {};
-const uncork = (s: Duplex) => s.uncork();
-
-/**
- * Sends the retained messages matching the granted filters of a SUBSCRIBE as aedes would (a retained
- * copy per matching filter, not deduplicated, QoS downgraded to the subscription's), with the socket
- * corked until every delivery of this turn is written: aedes hands each to the socket in its own
- * setImmediate, all queued now, and the uncork below is queued after them.
- */
-function deliverRetained(
-  client: Client,
-  subs: ReadonlyArray<{ topic: string; qos: number }>,
-  lookup: (patterns: readonly string[]) => Array<{ topic: string; payload: Buffer | string; qos?: number }>,
-): void {
-  const granted: string[] = [];
-  for (const s of subs) if (s.qos !== 128) granted.push(s.topic);
-  if (granted.length === 0) return;
-  const found = lookup(granted);
-  if (found.length === 0) return;
-  const conn = client.conn as unknown as Duplex;
-  conn.cork();
-  const deliverer = client as unknown as QoSDeliverer;
-  for (const r of found) {
-    deliverer.deliverQoS(
-      {
-        cmd: 'publish',
-        topic: r.topic,
-        payload: r.payload,
-        qos: r.qos ?? 0,
-        retain: true,
-        dup: false,
-        brokerId: null, // as aedes does for retained copies: never deduplicated
-        brokerCounter: 0,
-      },
-      noop,
-    );
-  }
-  setImmediate(uncork, conn);
 }
 
 function remoteAddress(client: Client): string {
