@@ -32,6 +32,24 @@ afterEach(async () => {
 });
 
 describe('store: screens', () => {
+  it('finds screens by id after every kind of write (the id index follows the committed document)', async () => {
+    const s = await store();
+    const a = await s.createScreen(screenInput('A'));
+    expect(await s.verifyScreenToken('a', a.token)).toBe(true);
+    const b = await s.createScreen(screenInput('B'));
+    expect(s.getScreen('b')?.name).toBe('B');
+    await s.updateScreen('a', { name: 'A2' });
+    expect(s.getScreen('a')).toMatchObject({ name: 'A2', configVersion: 2 });
+    await s.audit({ actor: 'x', action: 'y', target: null, outcome: 'ok' });
+    expect(s.getScreen('a')?.name).toBe('A2');
+    await s.deleteScreen('b');
+    expect(s.getScreen('b')).toBeNull();
+    expect(await s.verifyScreenToken('b', b.token)).toBe(false);
+    const fresh = await s.rotateScreenToken('a');
+    expect(await s.verifyScreenToken('a', a.token)).toBe(false);
+    expect(await s.verifyScreenToken('a', fresh)).toBe(true);
+  });
+
   it('provisions with a one-time token that is stored only as a hash', async () => {
     const s = await store();
     const { screen, token } = await s.createScreen(screenInput());
