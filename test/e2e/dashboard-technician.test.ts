@@ -62,6 +62,13 @@ describe('dashboard: technician', () => {
     // The screen's page: reload, with its result from the screen.
     await alerts.getByRole('link', { name: 'nyhavn-kiosk' }).click();
     await page.getByRole('heading', { name: 'Nyhavn kiosk', level: 1 }).waitFor();
+    // Its theme setting and what its map draws (no tiles file configured: the built-in base map).
+    const fact = (name: string) =>
+      page
+        .locator('dl > div', { has: page.locator('dt', { hasText: new RegExp(`^${name}$`) }) })
+        .locator('dd');
+    expect(await fact('Theme').textContent()).toBe('Automatic (light sensor, else the sun)');
+    await expect.poll(() => fact('Map').textContent()).toBe('Built-in base map');
     const before = nyhavn.agent.getState().reloadSeq;
     await page.getByRole('button', { name: 'Reload', exact: true }).click();
     const results = page.getByTestId('command-results');

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { HealthPoint } from '../../../api/routes-dashboard/health-history.ts';
-import type { CommandRequest, CommandResult, ScreenView } from '../../../../protocol/index.ts';
+import type { CommandRequest, CommandResult, ScreenDetail } from '../../../../protocol/index.ts';
 import { ApiError, api, fetchObjectUrl } from '../api.ts';
 import { AlertList } from '../components/AlertList.tsx';
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
@@ -27,7 +27,7 @@ export function ScreenPage({ id }: { id: string }) {
   const { t, i18n } = useTranslation();
   const session = useSession();
   const enc = encodeURIComponent(id);
-  const screen = useAsync(() => api.get<ScreenView>(`/screens/${enc}`), [id]);
+  const screen = useAsync(() => api.get<ScreenDetail>(`/screens/${enc}`), [id]);
   const history = useAsync(
     async () => (await api.get<{ points: HealthPoint[] }>(`/screens/${enc}/health-history?hours=6`)).points,
     [id],
@@ -144,6 +144,30 @@ export function ScreenPage({ id }: { id: string }) {
         <div>
           <dt>{t('fleet.disk')}</dt>
           <dd>{h?.disk ? `${fmtBytes(h.disk.freeBytes)} / ${fmtBytes(h.disk.totalBytes)}` : '—'}</dd>
+        </div>
+        <div>
+          <dt>{t('fleet.theme')}</dt>
+          <dd>
+            {s.theme === 'day'
+              ? t('fleet.themeDay')
+              : s.theme === 'night'
+                ? t('fleet.themeNight')
+                : t('fleet.themeAuto')}
+          </dd>
+        </div>
+        <div>
+          <dt>{t('fleet.map')}</dt>
+          <dd>
+            {h?.mapTiles?.state === 'ok'
+              ? t('fleet.mapTilesOk', {
+                  kind: h.mapTiles.kind === 'pmtiles' ? 'PMTiles' : 'MBTiles',
+                  format: h.mapTiles.format ?? '?',
+                  served: h.mapTiles.served,
+                })
+              : h?.mapTiles?.state === 'error'
+                ? t('fleet.mapTilesError', { message: h.mapTiles.message ?? '' })
+                : t('fleet.mapBuiltIn')}
+          </dd>
         </div>
         <div>
           <dt>{t('fleet.renderer')}</dt>
