@@ -38,6 +38,18 @@ const NOT_SPA = /^\/(api|content|metrics|healthz|mqtt|m|kiosk-preview|assets)(\/
  * preview iframe (frameable by the dashboard's own origin only). Hashed assets are cached for a
  * year; index.html never.
  */
+/** After a static app: 404 for a missing file, 503 with the remedy when the app was never built. */
+function notFoundOrNotBuilt(dir: string, what: string): express.RequestHandler {
+  return (req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    const built = existsSync(dir);
+    res
+      .status(built ? 404 : 503)
+      .type('text/plain')
+      .send(built ? 'not found' : `${what} is not built: run npm run build`);
+  };
+}
+
 export function staticRouter(opts: StaticOptions = {}): Router {
   const dashboard = opts.dashboardDir ?? path.join(REPO, 'dist/dashboard');
   const renderer = opts.rendererDir ?? path.join(REPO, 'dist/renderer');
@@ -83,13 +95,7 @@ export function staticRouter(opts: StaticOptions = {}): Router {
         } else cache(res, file);
       },
     }),
-    (req, res, next) => {
-      if (req.method !== 'GET' && req.method !== 'HEAD') return next();
-      res
-        .status(existsSync(mobile) ? 404 : 503)
-        .type('text/plain')
-        .send(existsSync(mobile) ? 'not found' : 'the mobile companion is not built: run npm run build');
-    },
+    notFoundOrNotBuilt(mobile, 'the mobile companion'),
   );
 
   r.use(
@@ -101,13 +107,7 @@ export function staticRouter(opts: StaticOptions = {}): Router {
       setHeaders: cache,
       dotfiles: 'ignore',
     }),
-    (req, res, next) => {
-      if (req.method !== 'GET' && req.method !== 'HEAD') return next();
-      res
-        .status(existsSync(renderer) ? 404 : 503)
-        .type('text/plain')
-        .send(existsSync(renderer) ? 'not found' : 'the kiosk renderer is not built: run npm run build');
-    },
+    notFoundOrNotBuilt(renderer, 'the kiosk renderer'),
   );
 
   r.use(

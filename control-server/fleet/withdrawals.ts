@@ -129,7 +129,7 @@ const withdrawalsTotal = counter(
 
 export interface WithdrawalReconcilerOptions {
   bus: Bus;
-  store: Pick<Store, 'getCampaign' | 'campaignTombstones' | 'writes'>;
+  store: Pick<Store, 'hasCampaign' | 'campaignTombstones'>;
   log: Logger;
   policy?: Partial<WithdrawalPolicy>;
   now?: () => number;
@@ -141,9 +141,6 @@ export class WithdrawalReconciler {
   readonly #now: () => number;
   readonly #limiter: WithdrawalLimiter;
   readonly #unsubs: Array<() => void> = [];
-  /** campaign id -> live in the store, valid while the store's write count is `#liveAt`. */
-  readonly #live = new Map<string, boolean>();
-  #liveAt = -1;
   #limitedWarned = new Set<string>();
   #sweep: NodeJS.Timeout | null = null;
   #published = 0;
@@ -191,28 +188,12 @@ export class WithdrawalReconciler {
     if (d.ok && d.value.campaigns) this.#check(topic, d.value.campaigns);
   }
 
-  #isLive(id: string): boolean {
-    const store = this.#o.store;
-    if (store.writes !== this.#liveAt) {
-      this.#live.clear();
-      this.#liveAt = store.writes;
-    }
-    let live = this.#live.get(id);
-    if (live === undefined) {
-      live = store.getCampaign(id) !== null;
-      this.#live.set(id, live);
-    }
-    return live;
-  }
-
   #check(topic: string, held: HeldCampaigns): void {
     if (held.length === 0) return;
     const parsed = parseTopic(topic);
     if (parsed?.kind !== 'screen') return;
     for (const c of held) {
-      if (this.#isLive(c.id)) continue;
-      // Asked again of the store itself (not the memo) right before anything goes out.
-      if (this.#o.store.getCampaign(c.id) !== null) continue;
+      if (this.#o.store.hasCampaign(c.id)) continue;
       this.#withdraw(parsed.screenId, c.id, c.version);
     }
   }

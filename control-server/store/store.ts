@@ -151,6 +151,10 @@ export class Store {
   listCampaigns(): CampaignRecord[] {
     return structuredClone(this.#doc.data.campaigns);
   }
+  /** Whether a campaign exists, without copying it (for checks made per screen message). */
+  hasCampaign(id: string): boolean {
+    return this.#doc.data.campaigns.some((x) => x.campaign.id === id);
+  }
   getCampaign(id: string): CampaignRecord | null {
     const c = this.#doc.data.campaigns.find((x) => x.campaign.id === id);
     return c ? structuredClone(c) : null;

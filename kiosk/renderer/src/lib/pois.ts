@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import raw from '../../../../content/pois.json' with { type: 'json' };
+import type { MapPoint } from '../components/LeafletMap.tsx';
 
 export const PoiKindSchema = z.enum(['stop', 'bath', 'parking', 'venue']);
 export type PoiKind = z.infer<typeof PoiKindSchema>;
@@ -28,4 +29,19 @@ export function loadPois(): Poi[] {
     return [];
   }
   return r.data.points;
+}
+
+/** The letter or sign in a point's map marker, by kind. */
+export const POI_GLYPH: Record<PoiKind, string> = { stop: 'B', bath: '≈', parking: 'P', venue: '★' };
+
+/** Map markers for points; `kindName` gives the translated kind for the accessible label. */
+export function poiMapPoints(pois: readonly Poi[], kindName: (kind: PoiKind) => string): MapPoint[] {
+  return pois.map((p) => ({
+    id: p.id,
+    kind: p.kind,
+    lat: p.lat,
+    lon: p.lon,
+    glyph: POI_GLYPH[p.kind],
+    label: `${kindName(p.kind)}: ${p.name}`,
+  }));
 }

@@ -6,7 +6,7 @@ import { useT } from '../i18n.ts';
 import { minutesUntil, upcoming } from '../lib/feeds.ts';
 import { type MobileRoute, type MobileView, formatRoute } from '../lib/handoff.ts';
 import { pick } from '../lib/localized.ts';
-import type { Poi } from '../lib/pois.ts';
+import { type Poi, poiMapPoints } from '../lib/pois.ts';
 import { formatNumber, formatTemp } from '../lib/time.ts';
 import { useKiosk, useKioskShallow } from '../store/index.ts';
 import { EventDetail, useWhen } from '../views/Events.tsx';
@@ -24,7 +24,6 @@ const TITLE: Record<MobileView, string> = {
   events: 'events.title',
   map: 'map.title',
 };
-const GLYPH: Record<Poi['kind'], string> = { stop: 'B', bath: '≈', parking: 'P', venue: '★' };
 
 /** One place of a list: its name, a one-line summary of its data, and its distance. */
 function PlaceLink({ kind, id, m, lang }: { kind: ListKind; id: string; m: number | null; lang: string }) {
@@ -225,18 +224,7 @@ export function MobileMap({
   onPick: (p: Poi) => void;
 }) {
   const { t } = useT();
-  const points: MapPoint[] = useMemo(
-    () =>
-      pois.map((p) => ({
-        id: p.id,
-        kind: p.kind,
-        lat: p.lat,
-        lon: p.lon,
-        glyph: GLYPH[p.kind],
-        label: `${t(`map.kind.${p.kind}`)}: ${p.name}`,
-      })),
-    [pois, t],
-  );
+  const points: MapPoint[] = useMemo(() => poiMapPoints(pois, (k) => t(`map.kind.${k}`)), [pois, t]);
   return (
     <main className="m-view m-map-view" data-view="map" aria-labelledby="m-title">
       <h1 id="m-title" className="m-title">

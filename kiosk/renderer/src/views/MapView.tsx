@@ -3,14 +3,13 @@ import { FreshGate } from '../components/Fresh.tsx';
 import { Icon } from '../components/Icons.tsx';
 import { LeafletMap, type MapPoint } from '../components/LeafletMap.tsx';
 import { useT } from '../i18n.ts';
-import { type Poi, loadPois } from '../lib/pois.ts';
+import { POI_GLYPH as GLYPH, type Poi, loadPois, poiMapPoints } from '../lib/pois.ts';
 import { useMapTiles } from '../lib/tiles.ts';
 import { useKiosk, useStoreApi } from '../store/index.ts';
 import { ParkingCard } from './Parking.tsx';
 import { StopBoard } from './Transport.tsx';
 import { WaterCard } from './Water.tsx';
 
-const GLYPH: Record<Poi['kind'], string> = { stop: 'B', bath: '≈', parking: 'P', venue: '★' };
 const POIS = loadPois();
 
 export function MapView() {
@@ -20,18 +19,7 @@ export function MapView() {
   const poiId = useKiosk((s) => s.poiId);
   const session = useKiosk((s) => s.session);
   const tiles = useMapTiles();
-  const points: MapPoint[] = useMemo(
-    () =>
-      POIS.map((p) => ({
-        id: p.id,
-        kind: p.kind,
-        lat: p.lat,
-        lon: p.lon,
-        glyph: GLYPH[p.kind],
-        label: `${t(`map.kind.${p.kind}`)}: ${p.name}`,
-      })),
-    [t],
-  );
+  const points: MapPoint[] = useMemo(() => poiMapPoints(POIS, (k) => t(`map.kind.${k}`)), [t]);
   const selected = poiId ? POIS.find((p) => p.id === poiId) : undefined;
   const center = here ?? { lat: 55.6761, lon: 12.5683 };
   return (
